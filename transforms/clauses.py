@@ -1,0 +1,90 @@
+"""The department clause that ends a task: `（最高人民法院、司法部按职责分别负责）`.
+
+Only the last parenthetical group that reads like an assignment counts; task text has
+other parentheses (`（TISC）`, `（2018—2020年）`, `《…》（二）`). Text after the clause on
+the same line is not part of the task (the 2020 plan glues its lead-department rule
+onto task 100), so it is returned separately.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Longest first: the form is decided by the suffix the clause ends with.
+_SUFFIX_FORMS = (
+    ("按职责分别负责", "按职责分别负责"),
+    ("按职责分工负责", "按职责分别负责"),
+    ("按职责负责", "按职责分别负责"),
+    ("分别负责", "按职责分别负责"),
+    ("等部门负责", "等部门负责"),
+    ("等单位负责", "等部门负责"),
+    ("负责", "负责"),
+)
+_LEAD_MARK = re.compile(r"牵头[，,、；;]?")
+_SEPARATORS = re.compile(r"[、，,；;/／]")
+_ASSIGNMENT = re.compile(r"(负责|牵头|参与|配合)$")
+
+
+@dataclass(frozen=True)
+class Clause:
+    raw: str | None  # the clause without its parentheses, or None when the task has none
+    departments: tuple[str, ...] = ()
+    form: str | None = None
+
+
+NO_CLAUSE = Clause(raw=None)
+
+
+def split_clause(task_text: str) -> tuple[str, Clause, str]:
+    """Split a task into (text without clause, clause, text after the clause)."""
+    group = _last_assignment_group(task_text)
+    if group is None:
+        return task_text.strip(), NO_CLAUSE, ""
+    start, end = group
+    inner = task_text[start + 1: end - 1]
+    departments, form = parse_clause(inner)
+    return task_text[:start].strip(), Clause(inner, departments, form), task_text[end:].strip()
+
+
+def _last_assignment_group(text: str) -> tuple[int, int] | None:
+    """Span of the last balanced （…） group whose content ends like an assignment."""
+    for end in range(len(text), 0, -1):
+        if text[end - 1] != "）":
+            continue
+        start = _matching_open(text, end - 1)
+        if start is not None and _ASSIGNMENT.search(text[start + 1: end - 1]):
+            return start, end
+    return None
+
+
+def _matching_open(text: str, close: int) -> int | None:
+    depth = 0
+    for i in range(close, -1, -1):
+        if text[i] == "）":
+            depth += 1
+        elif text[i] == "（":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def parse_clause(inner: str) -> tuple[tuple[str, ...], str | None]:
+    """Department names in printed order, and the clause form."""
+    body, form = inner, None
+    if _LEAD_MARK.search(inner):
+        form = "牵头"
+        body = re.sub(r"(参与|配合)?(负责)?$", "", _LEAD_MARK.sub("、", inner))
+    else:
+        for suffix, suffix_form in _SUFFIX_FORMS:
+            if inner.endswith(suffix):
+                body, form = inner[: -len(suffix)], suffix_form
+                break
+    names = []
+    for piece in _SEPARATORS.split(body):
+        piece = re.sub(r"等$", "", piece.strip())
+        if piece:
+            names.append(piece)
+    return tuple(names), form
+

@@ -1,0 +1,143 @@
+"""Plan metadata from the notice that wraps a plan: title, period, document number,
+issue date, issuer and addressees.
+
+Partial copies often lack the notice; what the text does not say may be filled from
+the catalogue of known plans (`sources/reference/plan_catalogue.csv`), matched on the
+period or the title, never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from transforms.models import PlanError, PlanMetadata
+from transforms.normalize import cn_number
+
+_NOTICE_TITLE = re.compile(r"(?P<issuer>[\u4e00-\u9fff（）]*?)关于印发《(?P<title>[^《》]+)》的通知")
+_DOC_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fff]{2,10})[〔\[［【(（](?P<year>\d{4})[〕\]］】)）](?P<no>\d{1,4})号$")
+# In a copy printed on one line the number runs into its neighbours; the plan's own
+# number is then the first one outside parentheses (cited documents stand in （…）).
+_DOC_NUMBER_RUN_ON = re.compile(r"(?<![（(、《])(?P<prefix>国[\u4e00-\u9fff]{1,6})〔(?P<year>\d{4})〕(?P<no>\d{1,4})号(?![）)])")
+_DATE_RUN_ON = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_TITLE_RUN_ON = re.compile(r"(?<!《)(\d{4}年[\u4e00-\u9fff“”]{4,60}?推进计划)(?!》)")
+_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_CN_DATE = re.compile(r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
+_PERIOD_STATED = re.compile(r"明确(\d{4})(?:[—–\-－~至到](\d{4}))?年")
+_PERIOD_IN_TITLE = re.compile(r"^(\d{4})(?:[—–\-－](\d{4}))?年")
+_FILE_PERIOD = re.compile(r"^(\d{4})(?:[-–_](\d{4}))?(?!\d)")
+_ADDRESSEES_RUN_ON = re.compile(r"号((?:[\u4e00-\u9fff（）]{2,20}、){2,}[\u4e00-\u9fff（）]{2,20})：")
+_ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）]{6,40}(办公室|联席会议)$")
+
+
+def read_metadata(header: str, body: str, name: str, catalogue: list | None = None) -> PlanMetadata:
+    """Metadata from the header (the text before the first section), then the catalogue."""
+    lines = [line.strip() for line in header.split("\n") if line.strip()]
+    issuer, title = _notice(lines)
+    title = title or _title_line(lines)
+    start, end = _period(header, title, name)
+    entry = _catalogue_entry(catalogue or [], start, end, title)
+    if entry is not None:
+        start, end = entry.period_start, entry.period_end
+    if start is None:
+        raise PlanError(name, "cannot tell which year the plan is for (no 明确YYYY年 in the preamble, "
+                              "no year in the title or the file name, no catalogue entry)")
+    return PlanMetadata(
+        title=title or (entry.title if entry else None),
+        period_start=start,
+        period_end=end,
+        doc_number=_doc_number(lines) or (entry.doc_number if entry else None) or None,
+        issued_on=_issued_on(lines) or (entry.issued_on if entry else None),
+        issuer=issuer or _issuer_line(lines) or (entry.issuer if entry else None) or None,
+        addressees=_addressees(lines),
+    )
+
+
+def _notice(lines: list[str]) -> tuple[str | None, str | None]:
+    for line in lines:
+        match = _NOTICE_TITLE.search(line)
+        if match:
+            return match.group("issuer") or None, match.group("title")
+    return None, None
+
+
+def _title_line(lines: list[str]) -> str | None:
+    for line in lines:
+        if line.endswith("推进计划") and len(line) <= 80 and "《" not in line:
+            return line
+    match = _TITLE_RUN_ON.search("\n".join(lines))
+    return match.group(1) if match else None
+
+
+def _period(header: str, title: str | None, name: str) -> tuple[int | None, int | None]:
+    for pattern, text in ((_PERIOD_STATED, header), (_PERIOD_IN_TITLE, title or ""), (_FILE_PERIOD, name)):
+        match = pattern.search(text)
+        if match:
+            start = int(match.group(1))
+            return start, int(match.group(2) or start)
+    return None, None
+
+
+def _catalogue_entry(catalogue: list, start: int | None, end: int | None, title: str | None):
+    for entry in catalogue:
+        if start is not None and (entry.period_start, entry.period_end) == (start, end):
+            return entry
+    for entry in catalogue:
+        if start is None and title and entry.title == title:
+            return entry
+    return None
+
+
+def _doc_number(lines: list[str]) -> str | None:
+    for line in lines:
+        match = _DOC_NUMBER.match(line)
+        if match:
+            return f"{match.group('prefix')}〔{match.group('year')}〕{match.group('no')}号"
+    match = _DOC_NUMBER_RUN_ON.search("\n".join(lines))
+    return f"{match.group('prefix')}〔{match.group('year')}〕{match.group('no')}号" if match else None
+
+
+def _issued_on(lines: list[str]) -> dt.date | None:
+    for line in lines:
+        parts = _date_parts(line)
+        if parts:
+            try:
+                return dt.date(*parts)
+            except ValueError:
+                return None
+    # one-line copies: the signature date closes the notice, so it is the last date before the plan
+    dates = _DATE_RUN_ON.findall("\n".join(lines))
+    if dates and len(lines) <= 2:
+        try:
+            return dt.date(*map(int, dates[-1]))
+        except ValueError:
+            return None
+    return None
+
+
+def _date_parts(line: str) -> tuple[int, int, int] | None:
+    """2020年5月13日, or the same in Chinese numerals (二〇二〇年五月十三日)."""
+    match = _DATE.match(line)
+    if match:
+        return int(match.group(1)), int(match.group(2)), int(match.group(3))
+    match = _CN_DATE.match(line)
+    if match:
+        year = int("".join(str("〇一二三四五六七八九".index(ch.replace("零", "〇"))) for ch in match.group(1)))
+        return year, cn_number(match.group(2)), cn_number(match.group(3))
+    return None
+
+
+def _issuer_line(lines: list[str]) -> str | None:
+    for line in lines:
+        if _ISSUER_LINE.match(line):
+            return line
+    return None
+
+
+def _addressees(lines: list[str]) -> tuple[str, ...]:
+    for line in lines:
+        if line.endswith("：") and line.count("、") >= 2 and "《" not in line:
+            return tuple(name.strip() for name in line[:-1].split("、") if name.strip())
+    match = _ADDRESSEES_RUN_ON.search("\n".join(lines))
+    return tuple(match.group(1).split("、")) if match else ()
+

@@ -1,0 +1,147 @@
+"""Text normalisation that real copies of the plans need before they can be parsed.
+
+Copies of one plan differ in script (Simplified/Traditional), punctuation width,
+stray spaces, pinyin inserted by mirror sites and conversion slips. Every function
+here is pure and maps text to text; `normalize_text` applies them in a fixed order.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’《》…—"
+
+# Conversion slips seen in mirrors: a wrong Simplified character produced by a
+# Traditional→Simplified round trip. Only multi-character contexts are listed, so a
+# legitimate 着 (as in 着力) is never touched.
+CONVERSION_SLIPS = {
+    "着作权": "著作权",
+    "着作人": "著作人",
+    "显着": "显著",
+    "卓着": "卓著",
+}
+
+_TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+# Pinyin after a character, as some mirror sites print it: 國(guó)家, 知【zhī】识.
+_PINYIN = re.compile(
+    rf"(?<=[{CJK}])\s?[(（【\[]([a-z{_TONED_VOWELS}]{{1,6}})[)）】\]]",
+)
+_HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+
+
+@functools.cache
+def _t2s():
+    import opencc  # the converter loads dictionaries; do it once, and only when needed
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified script with OpenCC, then undo known conversion slips."""
+    converted = _t2s().convert(text)
+    return fix_conversion_slips(converted)
+
+
+def fix_conversion_slips(text: str) -> str:
+    for wrong, right in CONVERSION_SLIPS.items():
+        text = text.replace(wrong, right)
+    return text
+
+
+def traditional_share(text: str) -> float:
+    """Share of CJK characters that Simplified conversion would change (0 for a Simplified text)."""
+    cjk = re.findall(rf"[{CJK}]", text)
+    if not cjk:
+        return 0.0
+    sample = "".join(cjk[:20000])
+    changed = sum(1 for a, b in zip(sample, _t2s().convert(sample)) if a != b)
+    return changed / len(sample)
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove pinyin annotations only where they look like a syllable (toned or lowercase)."""
+
+    def keep_if_not_syllable(match: re.Match) -> str:
+        syllable = match.group(1)
+        if any(ch in _TONED_VOWELS for ch in syllable) or _is_toneless_syllable(syllable):
+            return ""
+        return match.group(0)
+
+    return _PINYIN.sub(keep_if_not_syllable, text)
+
+
+def _is_toneless_syllable(token: str) -> bool:
+    # A bare lowercase word like "and" is not pinyin; toneless pinyin ends in a vowel, n, ng or r.
+    return bool(re.fullmatch(r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouv]+(?:n|ng|r)?", token))
+
+
+def unify_width(text: str) -> str:
+    """Full-width letters/digits → ASCII; ASCII punctuation next to Chinese → full-width."""
+    text = "".join(_narrow(ch) for ch in text)
+    text = text.replace("\u00a0", " ").replace("\u3000", " ")
+
+    def widen(match: re.Match) -> str:
+        return _HALF_TO_FULL[match.group(0)]
+
+    # A bracketed pair holding Chinese or a bare number, or touching Chinese, is Chinese punctuation.
+    text = re.sub(rf"\(([^()\n]*[{CJK}][^()\n]*|\d{{1,3}})\)", r"（\1）", text)
+    text = re.sub(rf"(?<=[{CJK}])\(([^()\n]{{0,80}})\)|\(([^()\n]{{0,80}})\)(?=[{CJK}])",
+                  lambda m: f"（{m.group(1) or m.group(2) or ''}）", text)
+    # ASCII punctuation between, before or after Chinese text is a typing artefact.
+    text = re.sub(rf"(?<=[{CJK}{CJK_PUNCT}\d])[(),;:?!](?=[{CJK}{CJK_PUNCT}])", widen, text)
+    text = re.sub(rf"(?<=[{CJK}{CJK_PUNCT}])[(),;:?!]", widen, text)
+    text = re.sub(rf"[()](?=[{CJK}])", widen, text)
+    return text
+
+
+def _narrow(ch: str) -> str:
+    code = ord(ch)
+    # Full-width digits and Latin letters, and the full stop used in "1．", become ASCII;
+    # full-width Chinese punctuation stays as it is.
+    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A or ch == "．":
+        return unicodedata.normalize("NFKC", ch)
+    if ch == "､":
+        return "、"
+    return ch
+
+
+def remove_stray_spaces(text: str) -> str:
+    """Delete spaces that sit inside Chinese text, numbers and quotes (`30 家`, `“十四五 ”`)."""
+    inner = rf"[{CJK}{CJK_PUNCT}\d]"
+    text = re.sub(rf"(?<={inner})[ \t]+(?={inner})", "", text)
+    text = re.sub(r"(?<=[“‘《（])[ \t]+|[ \t]+(?=[”’》）])", "", text)
+    return text
+
+
+def normalize_line_breaks(text: str) -> str:
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub(r"[ \t]+\n", "\n", text)
+
+
+def normalize_text(text: str) -> str:
+    """The full normalisation applied to a source before parsing."""
+    text = normalize_line_breaks(text)
+    text = strip_pinyin(text)
+    text = to_simplified(text)
+    text = unify_width(text)
+    text = remove_stray_spaces(text)
+    return text
+
+
+def compact(text: str) -> str:
+    """Text with all whitespace and punctuation removed, for comparing two readings."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text))
+
+
+CN_DIGITS = "一二三四五六七八九十"
+
+
+def cn_number(text: str) -> int:
+    """Chinese numerals as used in section numbering: 一 → 1, 十二 → 12, 二十三 → 23."""
+    if "十" not in text:
+        return CN_DIGITS.index(text) + 1
+    tens, _, units = text.partition("十")
+    return (CN_DIGITS.index(tens) + 1 if tens else 1) * 10 + (CN_DIGITS.index(units) + 1 if units else 0)
