@@ -21,6 +21,10 @@ create table if not exists raw_sources (
     issuer varchar,
     addressees varchar[],
     task_count integer not null,
+    complete boolean not null,        -- no task of this copy is cut short
+    period_start integer not null,
+    period_end integer not null,
+    notes varchar[],                  -- text after department clauses: rules, footers
     normalized_text varchar,
     loaded_at timestamp not null
 );
@@ -39,13 +43,15 @@ create table if not exists raw_plans (
     notes varchar[]
 );
 
-create table if not exists raw_sections (
+-- sections as each copy prints them
+create table if not exists raw_source_sections (
+    source_name varchar not null,
     plan_id varchar not null,
     section_path varchar not null,    -- "2" or "2.1"
     level integer not null,
     number varchar not null,          -- as printed: 二 or （一）
     title varchar not null,
-    primary key (plan_id, section_path)
+    primary key (source_name, section_path)
 );
 
 -- every task of every source, exactly as parsed from that copy

@@ -1,0 +1,154 @@
+"""The `ipplans` command line. Each command is a thin wrapper around a Python function.
+
+Commands that only read the warehouse (`plans`, `tasks`, `sql`, …) never import
+Prefect or Great Expectations; commands that run flows (`ingest`, `run`) do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.commands import register_all
+from flows.queries import read_only, run_query
+
+app = typer.Typer(help="Compare China's yearly national IP-strategy promotion plans across years.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
+console = Console()
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
+
+
+@app.command()
+def ingest(paths: Annotated[list[str], typer.Argument(help="Plan files (.md .txt .html .docx .pdf) or http(s) URLs")],
+           db: DbOption = None,
+           strict: Annotated[bool, typer.Option(help="Load nothing if any source fails")] = False) -> None:
+    """Read, parse, check and load plans into the warehouse.
+
+    Example: ipplans ingest ../shared/plans/2020.gov.md
+    """
+    from flows.runtime import run_ingest
+
+    summary = run_ingest(paths, db=_db(db), strict=strict)
+    _exit_on_failure(summary)
+
+
+@app.command()
+def run(paths: Annotated[list[str] | None, typer.Argument(help="More plan files or URLs")] = None,
+        db: DbOption = None,
+        out: Annotated[Path | None, typer.Option(help="Report folder (default: reports/ beside the DuckDB file's folder)")] = None,
+        strict: Annotated[bool, typer.Option(help="Load nothing if any source fails")] = False) -> None:
+    """The main job: ingest the bundled 2020 plan, ../shared/plans and PATHS, link tasks, write reports.
+
+    Example: ipplans run
+    """
+    from flows.runtime import run_pipeline
+
+    summary = run_pipeline(paths or [], db=_db(db), out=out, strict=strict)
+    _exit_on_failure(summary)
+
+
+@app.command()
+def plans(db: DbOption = None) -> None:
+    """List the plans in the warehouse.
+
+    Example: ipplans plans
+    """
+    with read_only(_db(db)) as con:
+        _print(run_query(con, "select plan_id, title, doc_number, issued_on, task_count, complete, source_count "
+                              "from plans order by period_start"))
+
+
+@app.command()
+def tasks(plan: Annotated[str, typer.Argument(help="Plan id, e.g. 2020 or 2021-2022")], db: DbOption = None) -> None:
+    """List the tasks of one plan with their departments.
+
+    Example: ipplans tasks 2020
+    """
+    with read_only(_db(db)) as con:
+        columns, rows = run_query(con, "select task_key, task_no, text, departments, clause_form, truncated "
+                                       "from tasks where plan_id = ? order by position", [plan])
+        if not rows:
+            _fail(f"no plan {plan!r} in the warehouse (see `ipplans plans`)")
+        _print((columns, rows))
+
+
+@app.command()
+def sources(plan: Annotated[str | None, typer.Argument(help="Only this plan")] = None, db: DbOption = None) -> None:
+    """List the source files of each plan, and where copies of one plan read differently.
+
+    Example: ipplans sources 2021-2022
+    """
+    where, params = ("where plan_id = ?", [plan]) if plan else ("", [])
+    with read_only(_db(db)) as con:
+        _print(run_query(con, f"select source_name, plan_id, format, script, task_count, complete, sha256[:12] "
+                              f"as sha256 from sources {where}", params))
+        columns, rows = run_query(con, f"select plan_id, task_key, source_a, source_b, diff "
+                                       f"from source_differences {where}", params)
+        if rows:
+            console.print("Where copies differ:")
+            _print((columns, rows))
+
+
+@app.command()
+def sql(query: Annotated[str, typer.Argument(help="A SELECT over the documented views")],
+        db: DbOption = None,
+        csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table")] = False) -> None:
+    """Run a read-only SQL query on the warehouse; statements that write are refused.
+
+    Example: ipplans sql "select plan_id, task_count from plans"
+    """
+    import duckdb
+
+    with read_only(_db(db)) as con:
+        try:
+            result = run_query(con, query)
+        except duckdb.Error as exc:
+            _fail(f"query failed: {exc}")
+    _print(result, as_csv=csv)
+
+
+def _db(db: Path | None) -> Path:
+    from warehouse.connection import default_db_path
+
+    return db or default_db_path()
+
+
+def _print(result: tuple[list[str], list[tuple]], as_csv: bool = False) -> None:
+    columns, rows = result
+    if as_csv:
+        import csv
+        import sys
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return
+    table = Table(*columns, show_lines=False)
+    for row in rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    console.print(table)
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True).print(f"error: {message}", style="red", markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+def _exit_on_failure(summary) -> None:
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    from warehouse.connection import WarehouseError
+
+    register_all(app)
+    try:
+        app()
+    except WarehouseError as exc:
+        _fail(str(exc))

@@ -1,0 +1,80 @@
+"""The DuckDB warehouse file: where it lives, how it is opened, and its schema.
+
+Every `warehouse/sql/*.sql` file is applied in name order when the file is opened for
+writing (raw tables first, then staging, core and report views), so a new file or a
+new view reaches existing warehouses on their next write. DuckDB allows one writing
+process per file; a second writer waits here for a while, then fails with a clear message.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).parent / "sql"
+DEFAULT_DB = Path("data") / "ipplans.duckdb"
+LOCK_WAIT_SECONDS = 30.0
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or used; the message says why and what to do."""
+
+
+def default_db_path() -> Path:
+    """`$IPPLANS_DB` if set, else `data/ipplans.duckdb` under the current directory."""
+    return Path(os.environ.get("IPPLANS_DB") or DEFAULT_DB)
+
+
+def schema_sql() -> list[tuple[str, str]]:
+    """(file name, SQL) of every schema file, in the order they are applied."""
+    return [(path.name, path.read_text(encoding="utf-8")) for path in sorted(SQL_DIR.glob("*.sql"))]
+
+
+def connect(path: Path | str | None = None, *, read_only: bool = False,
+            wait_seconds: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writable connection also creates or updates the schema."""
+    path = Path(path) if path is not None else default_db_path()
+    if read_only and not path.exists():
+        raise WarehouseError(f"no warehouse at {path}: run `ipplans run` or `ipplans ingest` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open_waiting(path, read_only, wait_seconds)
+    if not read_only:
+        apply_schema(con)
+    return con
+
+
+def _open_waiting(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_seconds
+    announced = False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise WarehouseError(f"cannot open {path}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise WarehouseError(
+                    f"{path} is in use by another ipplans process (waited {wait_seconds:.0f} s); "
+                    "try again when it has finished") from exc
+            if not announced:
+                print(f"waiting for another process to release {path} …", flush=True)
+                announced = True
+            time.sleep(0.25)
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("begin transaction")
+    try:
+        for name, sql in schema_sql():
+            try:
+                con.execute(sql)
+            except duckdb.Error as exc:
+                raise WarehouseError(f"schema file {name} failed: {exc}") from exc
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
