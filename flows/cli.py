@@ -21,6 +21,7 @@ app = typer.Typer(help="Compare China's yearly national IP-strategy promotion pl
 console = Console()
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table")]
 
 
 @app.command()
@@ -53,18 +54,19 @@ def run(paths: Annotated[list[str] | None, typer.Argument(help="More plan files 
 
 
 @app.command()
-def plans(db: DbOption = None) -> None:
+def plans(db: DbOption = None, csv: CsvOption = False) -> None:
     """List the plans in the warehouse.
 
     Example: ipplans plans
     """
     with read_only(_db(db)) as con:
         _print(run_query(con, "select plan_id, title, doc_number, issued_on, task_count, complete, source_count "
-                              "from plans order by period_start"))
+                              "from plans order by period_start"), as_csv=csv)
 
 
 @app.command()
-def tasks(plan: Annotated[str, typer.Argument(help="Plan id, e.g. 2020 or 2021-2022")], db: DbOption = None) -> None:
+def tasks(plan: Annotated[str, typer.Argument(help="Plan id, e.g. 2020 or 2021-2022")], db: DbOption = None,
+          csv: CsvOption = False) -> None:
     """List the tasks of one plan with their departments.
 
     Example: ipplans tasks 2020
@@ -74,11 +76,12 @@ def tasks(plan: Annotated[str, typer.Argument(help="Plan id, e.g. 2020 or 2021-2
                                        "from tasks where plan_id = ? order by position", [plan])
         if not rows:
             _fail(f"no plan {plan!r} in the warehouse (see `ipplans plans`)")
-        _print((columns, rows))
+        _print((columns, rows), as_csv=csv)
 
 
 @app.command()
-def sources(plan: Annotated[str | None, typer.Argument(help="Only this plan")] = None, db: DbOption = None) -> None:
+def sources(plan: Annotated[str | None, typer.Argument(help="Only this plan")] = None, db: DbOption = None,
+            csv: CsvOption = False) -> None:
     """List the source files of each plan, and where copies of one plan read differently.
 
     Example: ipplans sources 2021-2022
@@ -86,18 +89,17 @@ def sources(plan: Annotated[str | None, typer.Argument(help="Only this plan")] =
     where, params = ("where plan_id = ?", [plan]) if plan else ("", [])
     with read_only(_db(db)) as con:
         _print(run_query(con, f"select source_name, plan_id, format, script, task_count, complete, sha256[:12] "
-                              f"as sha256 from sources {where}", params))
+                              f"as sha256 from sources {where}", params), as_csv=csv)
         columns, rows = run_query(con, f"select plan_id, task_key, source_a, source_b, diff "
                                        f"from source_differences {where}", params)
         if rows:
             console.print("Where copies differ:")
-            _print((columns, rows))
+            _print((columns, rows), as_csv=csv)
 
 
 @app.command()
 def sql(query: Annotated[str, typer.Argument(help="A SELECT over the documented views")],
-        db: DbOption = None,
-        csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table")] = False) -> None:
+        db: DbOption = None, csv: CsvOption = False) -> None:
     """Run a read-only SQL query on the warehouse; statements that write are refused.
 
     Example: ipplans sql "select plan_id, task_count from plans"
@@ -145,10 +147,13 @@ def _exit_on_failure(summary) -> None:
 
 
 def main() -> None:
+    import sys
+
     from warehouse.connection import WarehouseError
 
     register_all(app)
     try:
         app()
     except WarehouseError as exc:
-        _fail(str(exc))
+        Console(stderr=True).print(f"error: {exc}", style="red", markup=False, highlight=False)
+        sys.exit(1)

@@ -28,12 +28,16 @@ class MergedPlan:
 
 
 def identity_conflict(new: dict, existing: dict) -> str | None:
-    """Why two sources of the same period are not copies of one plan, or None if they are."""
-    for field in ("doc_number", "title"):
-        if new.get(field) and existing.get(field) and new[field] == existing[field]:
-            return None
+    """Why two sources of the same period are not copies of one plan, or None if they are.
+
+    Different document numbers always mean different documents; otherwise a shared
+    number or title makes them copies, and a copy that lacks both is given the benefit
+    of the doubt (partial copies often lack the notice).
+    """
     for field in ("doc_number", "title"):
         if new.get(field) and existing.get(field):
+            if new[field] == existing[field]:
+                return None
             return (f"{existing['source_name']} holds another plan for {existing['plan_id']} "
                     f"({field} {existing[field]!r}, this file has {new[field]!r})")
     return None

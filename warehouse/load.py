@@ -53,6 +53,7 @@ class PlanLoad:
     status: str  # "loaded" | "replaced"
     orphaned_plan: PlanRows | None = None  # the plan this source belonged to before, rebuilt without it
     emptied_plan: str | None = None  # that plan's id, when this source was its only copy
+    registry: object | None = None  # the department registry the mentions were resolved with
 
 
 def loaded_sha256(con: duckdb.DuckDBPyConnection, source_name: str) -> str | None:
@@ -78,7 +79,7 @@ def prepare_load(con: duckdb.DuckDBPyConnection, parsed: ParsedPlan, registry=No
         rest = [c for c in plan_copies(con, previous["plan_id"]) if c.name != name]
         orphan = plan_rows(merge_copies(rest), registry) if rest else None
         emptied = None if rest else previous["plan_id"]
-    return PlanLoad(new_copy, plan, "replaced" if previous else "loaded", orphan, emptied)
+    return PlanLoad(new_copy, plan, "replaced" if previous else "loaded", orphan, emptied, registry)
 
 
 def plan_rows(merged: MergedPlan, registry=None) -> PlanRows:
@@ -108,6 +109,11 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 def write_load(con: duckdb.DuckDBPyConnection, load: PlanLoad) -> LoadResult:
     """Write a prepared load; call it inside `transaction(con)` so a failure writes nothing."""
     name = load.copy.name
+    if load.registry is not None:
+        # the registry is reviewed data that changes with the code; store the one used here
+        from warehouse.departments import write_registry
+
+        write_registry(con, load.registry)
     _delete_source(con, name)
     _insert(con, "raw_sources", pd.DataFrame([{**load.copy.source, "loaded_at": _now()}]))
     _insert(con, "raw_source_tasks", load.copy.tasks.assign(source_name=name))

@@ -27,7 +27,8 @@ def register(app: typer.Typer) -> None:
 
 YearOption = Annotated[int | None, typer.Option(help="Only bodies that existed in this year.")]
 UnknownOption = Annotated[bool, typer.Option("--unknown", help="List the names the warehouse could not resolve.")]
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
+DbOption = Annotated[Path | None,
+                     typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
 
 
 def departments(year: YearOption = None, unknown: UnknownOption = False, db: DbOption = None) -> None:

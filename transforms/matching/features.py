@@ -55,28 +55,43 @@ def task_anchors(text: str, cited_titles) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in keys if len(k) >= MIN_ANCHOR_CHARS))
 
 
+# Character bigrams in more than this share of all tasks (知识, 产权, 加强 …) carry no
+# evidence about which task continues which; bigrams in at most RARE_SHARE count double.
+COMMON_BIGRAM_SHARE = 0.10
+RARE_BIGRAM_SHARE = 0.01
+_SYMBOL_BASE = 0x100  # overlap symbols are code points from here on (any code point is fine)
+
+
 @dataclass(frozen=True)
 class TaskFeatures:
     tasks: pd.DataFrame  # the input, sorted by plan order and position, index 0..n-1
     plans: pd.DataFrame  # one row per plan in chain order: plan_id, period_start, period_end, n_tasks, partial
     plan_index: np.ndarray  # row → position of its plan in `plans`
-    text: list[str]  # normalised text
-    text_length: np.ndarray
+    text: np.ndarray  # object array of normalised texts
     truncated: np.ndarray
-    bigrams: sp.csr_matrix  # presence × idf, rows = tasks
-    bigram_norm2: np.ndarray  # Σ idf² per task
-    bigram_df: np.ndarray  # document frequency per bigram column
-    departments: sp.csr_matrix  # presence of department lines, rows = tasks
-    department_weight: np.ndarray  # idf per department line column
-    has_departments: np.ndarray
-    lead_department: np.ndarray  # column index of the first known line, -1 if none
+    # Each task's informative bigrams as a sorted string of distinct symbols (a rare bigram
+    # contributes two). The LCS of two such strings is their weighted intersection, so the
+    # rapidfuzz Indel kernel measures content overlap at edit-distance speed.
+    overlap_symbols: np.ndarray
+    overlap_weight: np.ndarray  # = len(overlap_symbols)
+    bigrams: sp.csr_matrix  # the same weights as a sparse matrix, for n-gram blocking
+    department_bits: np.ndarray  # uint64 words, one bit per department line
+    department_byte_weights: np.ndarray  # [word*8 + byte, 256] → idf sum of the set bits
+    department_weight: np.ndarray  # Σ idf of the task's lines
+    lead_department: np.ndarray  # code of the first known line, -1 if none
     anchors: list[tuple[str, ...]]
-    anchor_matrix: sp.csr_matrix  # presence of normalised anchors
-    related_anchor_matrix: sp.csr_matrix  # anchors × related anchors, to find related pairs
+    anchor_bits: np.ndarray  # uint64 Bloom signature of the anchors
+    related_anchor_bits: np.ndarray  # signature of every anchor related to the task's anchors
+    related_anchors: dict[str, frozenset[str]]
     section_code: np.ndarray  # row → index into `section_similarity`
     section_similarity: np.ndarray  # 0–1, distinct section titles × distinct section titles
     section_rank: np.ndarray  # 1-based order of the task inside its section
     relative_position: np.ndarray  # position / plan size; NaN for partial plans
+    plan_share: np.ndarray  # position / plan size for every plan (for sorted-neighbourhood blocking)
+
+    @property
+    def size(self) -> int:
+        return len(self.tasks)
 
 
 def plan_table(tasks: pd.DataFrame) -> pd.DataFrame:
@@ -106,105 +121,150 @@ def sort_tasks(tasks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def prepare_features(tasks: pd.DataFrame) -> TaskFeatures:
     ordered, plans = sort_tasks(tasks)
     plan_index = ordered["plan_id"].map({p: i for i, p in enumerate(plans["plan_id"])}).to_numpy()
-    text = [normalize_text(t) for t in ordered["text"]]
-    bigrams, df = bigram_matrix(text)
-    departments, department_weight, lead = department_matrix(ordered["lineage_ids"])
+    text = np.array([normalize_text(t) for t in ordered["text"]] + [None], dtype=object)[:-1]
+    bigrams, symbols = weighted_bigrams(list(text))
+    bits, byte_weights, weight, lead = department_signatures(ordered["lineage_ids"])
     anchors = [task_anchors(t, c) for t, c in zip(ordered["text"], ordered["cited_titles"])]
-    anchor_matrix, related = anchor_matrices(anchors)
+    related = related_anchor_map(anchors)
+    share = ordered["position"].to_numpy(np.float64) / plans["n_tasks"].to_numpy()[plan_index]
     section_code, section_similarity = section_features(ordered["section_title"])
     return TaskFeatures(
         tasks=ordered, plans=plans, plan_index=plan_index, text=text,
-        text_length=np.fromiter((len(t) for t in text), dtype=np.int64, count=len(text)),
         truncated=ordered["truncated"].to_numpy(dtype=bool),
-        bigrams=bigrams, bigram_norm2=np.asarray(bigrams.multiply(bigrams).sum(axis=1)).ravel(),
-        bigram_df=df, departments=departments, department_weight=department_weight,
-        has_departments=np.diff(departments.indptr) > 0, lead_department=lead,
-        anchors=anchors, anchor_matrix=anchor_matrix, related_anchor_matrix=related,
-        section_code=section_code, section_similarity=section_similarity,
+        overlap_symbols=symbols, overlap_weight=np.fromiter(map(len, symbols), np.int64, len(symbols)),
+        bigrams=bigrams, department_bits=bits, department_byte_weights=byte_weights,
+        department_weight=weight, lead_department=lead,
+        anchors=anchors, anchor_bits=anchor_signatures(anchors),
+        related_anchor_bits=anchor_signatures([tuple(_related(a, related)) for a in anchors]),
+        related_anchors=related, section_code=section_code, section_similarity=section_similarity,
         section_rank=ordered.groupby(["plan_id", "section_path"], sort=False).cumcount().to_numpy() + 1,
-        relative_position=relative_positions(ordered, plans),
+        relative_position=np.where(plans["partial"].to_numpy()[plan_index], np.nan, share),
+        plan_share=share,
     )
 
 
-def bigram_matrix(texts: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Binary character-bigram presence × smoothed idf, built with numpy on code points."""
+def _related(anchors: tuple[str, ...], related: dict[str, frozenset[str]]) -> set[str]:
+    return {r for a in anchors for r in related.get(a, ())}
+
+
+def weighted_bigrams(texts: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Informative character bigrams per text: weight 0 (common), 1, or 2 (rare)."""
+    presence = bigram_presence(texts)
+    df = np.bincount(presence.indices, minlength=presence.shape[1])
+    share = df / max(1, len(texts))
+    column_weight = np.where(share > COMMON_BIGRAM_SHARE, 0, np.where(share > RARE_BIGRAM_SHARE, 1, 2))
+    weighted = sp.csr_matrix(presence.multiply(column_weight[np.newaxis, :].astype(np.float32)))
+    weighted.eliminate_zeros()
+    return weighted, overlap_strings(weighted)
+
+
+def bigram_presence(texts: list[str]) -> sp.csr_matrix:
+    """Binary text × bigram matrix, built with numpy on code points (no Python loop per bigram)."""
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     joined = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    starts = np.concatenate([[0], np.cumsum(lengths)])[:-1]
+    ends = np.cumsum(lengths)
     owner = np.repeat(np.arange(len(texts)), lengths)
-    valid = np.ones(len(joined), dtype=bool)
-    valid[(starts + lengths - 1)[lengths > 0]] = False  # the last character starts no bigram
-    first = np.flatnonzero(valid[:-1]) if len(joined) > 1 else np.array([], dtype=np.int64)
-    codes = joined[first] * (1 << 21) + joined[first + 1]
+    starts_bigram = np.ones(len(joined), dtype=bool)
+    starts_bigram[ends[lengths > 0] - 1] = False  # a text's last character starts no bigram
+    first = np.flatnonzero(starts_bigram)
+    codes = joined[first] * (1 << 21) + joined[first + 1] if len(first) else np.array([], np.int64)
     vocabulary, columns = np.unique(codes, return_inverse=True)
     presence = sp.csr_matrix(
-        (np.ones(len(first), dtype=np.float32), (owner[first], columns)),
+        (np.ones(len(first), dtype=np.float32), (owner[first], columns.ravel())),
         shape=(len(texts), len(vocabulary)),
     )
     presence.sum_duplicates()
     presence.data[:] = 1.0
-    df = np.bincount(presence.indices, minlength=len(vocabulary))
-    idf = (np.log((1 + len(texts)) / (1 + df)) + 1.0).astype(np.float32)
-    return sp.csr_matrix(presence.multiply(idf[np.newaxis, :])), df
+    return presence
 
 
-def department_matrix(lineage_ids: pd.Series) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    """Department lines as a presence matrix; idf weights so a rare shared line counts more."""
-    rows, names = [], []
-    for row, ids in enumerate(lineage_ids):
-        known = dict.fromkeys(i for i in (ids if ids is not None else ()) if isinstance(i, str) and i)
-        rows.extend([row] * len(known))
-        names.extend(known)
-    vocabulary = {n: c for c, n in enumerate(dict.fromkeys(names))}
-    columns = np.array([vocabulary[n] for n in names], dtype=np.int64)
-    matrix = sp.csr_matrix(
-        (np.ones(len(columns), dtype=np.float32), (np.array(rows, dtype=np.int64), columns)),
-        shape=(len(lineage_ids), len(vocabulary)),
-    )
-    df = np.bincount(columns, minlength=len(vocabulary))
-    weight = (np.log((1 + len(lineage_ids)) / (1 + df)) + 1.0).astype(np.float32)
-    lead = np.full(len(lineage_ids), -1, dtype=np.int64)
-    has = np.diff(matrix.indptr) > 0
-    first_of_row = np.r_[0, np.cumsum(np.diff(matrix.indptr))][:-1]
-    lead[has] = columns[first_of_row[has]]
-    return matrix, weight, lead
+def overlap_strings(weighted: sp.csr_matrix) -> np.ndarray:
+    """Sorted distinct symbols per row; a weight-2 bigram becomes two symbols (2c, 2c+1)."""
+    out = np.empty(weighted.shape[0], dtype=object)
+    indptr, indices, data = weighted.indptr, weighted.indices, weighted.data
+    for row in range(weighted.shape[0]):
+        cols = indices[indptr[row]:indptr[row + 1]]
+        doubled = cols[data[indptr[row]:indptr[row + 1]] > 1]
+        symbols = np.sort(np.concatenate([2 * cols, 2 * doubled + 1])) + _SYMBOL_BASE
+        out[row] = "".join(map(chr, symbols.tolist()))
+    return out
 
 
-def anchor_matrices(anchors: list[tuple[str, ...]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Anchor presence, and presence × relation: one title is a prefix of the other
-    (著作权法 → 著作权法实施条例), or both share a 6-character stem and read alike."""
-    vocabulary = {a: i for i, a in enumerate(sorted({a for row in anchors for a in row}))}
-    rows = [r for r, row in enumerate(anchors) for _ in row]
-    columns = [vocabulary[a] for row in anchors for a in row]
-    presence = sp.csr_matrix(
-        (np.ones(len(columns), dtype=np.float32), (rows, columns)), shape=(len(anchors), len(vocabulary))
-    )
-    relation = related_anchor_relation(list(vocabulary))
-    return presence, sp.csr_matrix(presence @ relation)
+def department_signatures(lineage_ids: pd.Series):
+    """Department lines as bit sets with idf weights, so a rare shared line counts more."""
+    rows = [dict.fromkeys(i for i in (ids if ids is not None else ()) if isinstance(i, str) and i)
+            for ids in lineage_ids]
+    vocabulary = {name: c for c, name in enumerate(dict.fromkeys(n for r in rows for n in r))}
+    words = max(1, -(-len(vocabulary) // 64))
+    bits = np.zeros((len(rows), words), dtype=np.uint64)
+    df = np.zeros(len(vocabulary), dtype=np.int64)
+    lead = np.full(len(rows), -1, dtype=np.int64)
+    for r, names in enumerate(rows):
+        for position, name in enumerate(names):
+            code = vocabulary[name]
+            bits[r, code // 64] |= np.uint64(1) << np.uint64(code % 64)
+            df[code] += 1
+            if position == 0:
+                lead[r] = code
+    idf = np.log((1 + len(rows)) / (1 + df)) + 1.0
+    byte_weights = np.zeros((words * 8, 256), dtype=np.float64)
+    for code, weight in enumerate(idf):
+        byte, bit = divmod(code, 8)
+        byte_weights[byte, (np.arange(256) >> bit) & 1 == 1] += weight
+    return bits, byte_weights, weighted_popcount(bits, byte_weights), lead
 
 
-def related_anchor_relation(sorted_anchors: list[str]) -> sp.csr_matrix:
-    """Symmetric relation between distinct anchors (diagonal excluded: that is an exact match)."""
-    pairs = set()
-    for i, anchor in enumerate(sorted_anchors):
-        # Every anchor starting with `anchor` sits right after it in sorted order.
-        end = bisect.bisect_left(sorted_anchors, anchor + "\U0010ffff", lo=i + 1)
-        pairs.update((i, j) for j in range(i + 1, end))
-    stems: dict[str, list[int]] = {}
-    for i, anchor in enumerate(sorted_anchors):
+def weighted_popcount(bits: np.ndarray, byte_weights: np.ndarray) -> np.ndarray:
+    """Σ weight of the set bits per row, by table look-up on each byte."""
+    as_bytes = bits.view(np.uint8).reshape(len(bits), -1)
+    return byte_weights[np.arange(as_bytes.shape[1]), as_bytes].sum(axis=1)
+
+
+def anchor_signatures(anchor_sets: list) -> np.ndarray:
+    """A 64-bit Bloom signature per task; disjoint signatures prove disjoint anchor sets."""
+    signature = np.zeros(len(anchor_sets), dtype=np.uint64)
+    for row, anchors in enumerate(anchor_sets):
+        value = 0
+        for anchor in anchors:
+            value |= 1 << (_stable_hash(anchor) % 64)
+        signature[row] = value
+    return signature
+
+
+def _stable_hash(text: str) -> int:
+    # Python's hash() is salted per process; a fixed hash keeps runs reproducible.
+    value = 2166136261
+    for char in text:
+        value = ((value ^ ord(char)) * 16777619) & 0xFFFFFFFF
+    return value
+
+
+def related_anchor_map(anchors: list[tuple[str, ...]]) -> dict[str, frozenset[str]]:
+    """Related anchors: one is a prefix of the other (著作权法 → 著作权法实施条例), or both
+    share a 6-character stem and read alike (生物遗传资源获取管理条例 ~ …与惠益分享管理条例)."""
+    names = sorted({a for row in anchors for a in row})
+    related: dict[str, set[str]] = {}
+
+    def relate(a: str, b: str) -> None:
+        related.setdefault(a, set()).add(b)
+        related.setdefault(b, set()).add(a)
+
+    for i, anchor in enumerate(names):
+        # Every anchor that starts with `anchor` sits right after it in sorted order.
+        end = bisect.bisect_left(names, anchor + "\U0010ffff", lo=i + 1)
+        for j in range(i + 1, end):
+            relate(anchor, names[j])
+    stems: dict[str, list[str]] = {}
+    for anchor in names:
         if len(anchor) >= RELATED_PREFIX_CHARS:
-            stems.setdefault(anchor[:RELATED_PREFIX_CHARS], []).append(i)
-    for members in stems.values():
-        if len(members) > 1:
-            names = [sorted_anchors[m] for m in members]
-            close = process.cdist(names, names, scorer=fuzz.ratio, score_cutoff=RELATED_TITLE_RATIO)
-            pairs.update((members[a], members[b]) for a, b in zip(*np.nonzero(close)) if a < b)
-    both = [(i, j) for i, j in pairs] + [(j, i) for i, j in pairs]
-    size = len(sorted_anchors)
-    if not both:
-        return sp.csr_matrix((size, size), dtype=np.float32)
-    rows, columns = zip(*both)
-    return sp.csr_matrix((np.ones(len(both), dtype=np.float32), (rows, columns)), shape=(size, size))
+            stems.setdefault(anchor[:RELATED_PREFIX_CHARS], []).append(anchor)
+    for group in stems.values():
+        if len(group) > 1:
+            close = process.cdist(group, group, scorer=fuzz.ratio, score_cutoff=RELATED_TITLE_RATIO)
+            for a, b in zip(*np.nonzero(close)):
+                if a < b:
+                    relate(group[a], group[b])
+    return {a: frozenset(r) for a, r in related.items()}
 
 
 def split_section_title(title: str) -> tuple[str, str]:
@@ -218,33 +278,14 @@ def section_features(section_titles: pd.Series) -> tuple[np.ndarray, np.ndarray]
     parts = [split_section_title(t) for t in distinct]
     level1 = [p[0] for p in parts]
     level2 = [p[1] for p in parts]
-    sim1 = process.cdist(level1, level1, scorer=fuzz.ratio, dtype=np.float32) / 100.0
-    sim2 = process.cdist(level2, level2, scorer=fuzz.ratio, dtype=np.float32) / 100.0
-    has2 = np.array([bool(p) for p in level2])
-    sim2[~has2, :] = 0.0
-    sim2[:, ~has2] = 0.0
+    sim1 = _title_similarity(level1)
+    sim2 = _title_similarity(level2)
     return codes.astype(np.int64), np.maximum(sim1, sim2)
 
 
-def relative_positions(ordered: pd.DataFrame, plans: pd.DataFrame) -> np.ndarray:
-    """Position / plan size, only where the plan is complete: an excerpt's size is not the plan's."""
-    size = ordered["plan_id"].map(dict(zip(plans["plan_id"], plans["n_tasks"])))
-    partial = ordered["plan_id"].map(dict(zip(plans["plan_id"], plans["partial"]))).astype(bool)
-    share = ordered["position"].to_numpy(dtype=np.float64) / size.to_numpy(dtype=np.float64)
-    share[partial.to_numpy()] = np.nan
-    return share
-
-
-def rowwise_dot(
-    left: sp.csr_matrix, right: sp.csr_matrix, left_rows: np.ndarray, right_rows: np.ndarray,
-    chunk: int = 200_000,
-) -> np.ndarray:
-    """Σ_k left[i, k] · right[j, k] for each pair (i, j), in chunks to bound memory."""
-    out = np.zeros(len(left_rows), dtype=np.float64)
-    if left.shape[1] == 0:
-        return out
-    for start in range(0, len(left_rows), chunk):
-        stop = start + chunk
-        product = left[left_rows[start:stop]].multiply(right[right_rows[start:stop]])
-        out[start:stop] = np.asarray(product.sum(axis=1)).ravel()
-    return out
+def _title_similarity(titles: list[str]) -> np.ndarray:
+    similarity = process.cdist(titles, titles, scorer=fuzz.ratio, dtype=np.float32) / 100.0
+    empty = np.array([not t for t in titles], dtype=bool)
+    similarity[empty, :] = 0.0  # two missing headings are not similar headings
+    similarity[:, empty] = 0.0
+    return similarity

@@ -1,5 +1,6 @@
--- Raw layer, departments: the registry (copied from sources/reference/*.csv by warehouse.departments.write_registry)
--- and every department name of every plan, resolved as of the plan's first year (transforms.departments).
+-- Raw layer, departments: the registry (copied from sources/reference/*.csv by
+-- warehouse.departments.write_registry) and every department name of every plan, resolved as of the
+-- plan's first year (transforms.departments).
 
 -- one row per body or collective actor under one identity
 create table if not exists raw_departments (

@@ -24,7 +24,8 @@ from raw_department_aliases as a
 join raw_departments as d on d.department_id = a.department_id
 order by a.department_id, a.alias;
 
--- department_lineage: one row per reform edge; a split has one row per successor, saying which functions went there
+-- department_lineage: one row per reform edge; a split has one row per successor, with the functions that
+-- went there
 create or replace view department_lineage as
 select
     e.year,

@@ -1,0 +1,219 @@
+"""The parser on the real plans in ../shared/plans and on variants real copies show."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+
+import pytest
+
+from sources.catalogue import load_catalogue
+from sources.read import read_bytes, read_source
+from transforms.models import PlanError
+from transforms.parse import parse_plan
+
+ADDRESSEES_2020 = 38
+
+
+def parse_file(path, catalogue=None):
+    return parse_plan(read_source(path), catalogue)
+
+
+@pytest.fixture(scope="module")
+def plan_2020(shared_plans):
+    return parse_file(shared_plans / "2020.gov.md")
+
+
+@pytest.fixture(scope="module")
+def manifest(shared_plans):
+    with open(shared_plans / "MANIFEST.csv", encoding="utf-8") as handle:
+        return {row["file"]: row for row in csv.DictReader(handle)}
+
+
+def test_2020_has_tasks_1_to_100_in_five_sections(plan_2020):
+    assert [task.task_no for task in plan_2020.tasks] == list(range(1, 101))
+    level1 = [s for s in plan_2020.sections if s.level == 1]
+    assert [s.number for s in level1] == ["一", "二", "三", "四", "五"]
+    assert [s.path for s in plan_2020.sections if s.level == 2 and s.path.startswith("2.")] == \
+        ["2.1", "2.2", "2.3", "2.4"]
+    assert plan_2020.complete
+
+
+def test_2020_section_paths_follow_numbering_not_markdown_levels(plan_2020):
+    by_no = {task.task_no: task for task in plan_2020.tasks}
+    # `## （二）` under `### 一、` and `#### 四、` with no sub-sections
+    assert by_no[13].task_key == "1.2.13"
+    assert by_no[82].task_key == "4.82"
+    assert by_no[100].task_key == "5.3.100"
+
+
+def test_2020_task_24_is_whole_though_broken_across_lines(plan_2020):
+    task = plan_2020.tasks[23]
+    assert task.task_no == 24
+    assert task.text.endswith("《关于公安机关管辖的刑事案件立案追诉标准的规定》（一）（二）。")
+    assert task.departments == ("最高人民法院", "最高人民检察院", "公安部")
+    assert "（二）" in task.original_text and "\n" in task.original_text
+
+
+def test_2020_departments_in_printed_order(plan_2020):
+    by_no = {task.task_no: task for task in plan_2020.tasks}
+    assert by_no[2].departments == ("最高人民法院", "司法部", "知识产权局", "中央宣传部")
+    assert by_no[2].clause_form == "按职责分别负责"
+    assert by_no[82].departments[0] == "知识产权局" and len(by_no[82].departments) == 9
+    assert by_no[88].departments == ("联席会议办公室", "联席会议成员单位")
+    assert all(task.departments for task in plan_2020.tasks)
+    split_duty = [t.task_no for t in plan_2020.tasks if t.clause_form == "按职责分别负责"]
+    assert split_duty == [2, 35, 47, 67, 71, 74, 77, 82, 83, 87]
+
+
+def test_2020_parentheses_inside_task_text_are_not_clauses(plan_2020):
+    by_no = {task.task_no: task for task in plan_2020.tasks}
+    assert "（TISC）" in by_no[16].text
+    assert "（2018—2020年）" in by_no[91].text
+    assert by_no[91].cited_titles == ("制造业知识产权行动计划（2018—2020年）", "工业和信息化部2020年知识产权推进计划")
+
+
+def test_2020_text_after_the_last_clause_is_a_note_not_task_text(plan_2020):
+    last = plan_2020.tasks[-1]
+    assert last.text.endswith("在各类知识竞赛中纳入知识产权相关内容。")
+    assert last.departments == ("科技部", "中国科协")
+    assert any(note.startswith("上述各项任务分工中") for note in plan_2020.notes)
+
+
+def test_2020_normalisation_keeps_the_original(plan_2020):
+    by_no = {task.task_no: task for task in plan_2020.tasks}
+    assert "人员轮训" in by_no[94].text and "人員轮训" in by_no[94].original_text
+    assert "新建30家" in by_no[16].text and "新建 30 家" in by_no[16].original_text
+    assert "“昆仑2020”" in by_no[53].text
+    assert by_no[1].original_text.endswith("(知识产权局负责)")  # half-width as printed
+    assert by_no[1].department_clause == "知识产权局负责"
+
+
+def test_2020_metadata(plan_2020):
+    meta = plan_2020.metadata
+    assert meta.title == "2020年深入实施国家知识产权战略加快建设知识产权强国推进计划"
+    assert (meta.period_start, meta.period_end) == (2020, 2020)
+    assert meta.doc_number == "国知战联办〔2020〕5号"
+    assert meta.issued_on == dt.date(2020, 5, 13)
+    assert meta.issuer == "国务院知识产权战略实施工作部际联席会议办公室"
+    assert len(meta.addressees) == ADDRESSEES_2020
+    assert meta.addressees[0] == "中央组织部" and meta.addressees[-1] == "中国科协"
+
+
+def _complete_tasks_named(row: dict) -> int:
+    # "partial (opening only: tasks 1-8 complete; ends inside task 9; …)"
+    match = re.search(r"tasks? (\d+)(?:-(\d+))? complete", row["completeness"])
+    return int(match.group(2) or match.group(1)) if match else 0
+
+
+@pytest.mark.parametrize("name", ["2015.law-bridge.txt", "2016.showlaw.txt", "2021-2022.cnipa.txt",
+                                  "2021-2022.izubei.txt"])
+def test_excerpts_yield_the_complete_tasks_then_one_truncated(shared_plans, manifest, name):
+    plan = parse_file(shared_plans / name)
+    complete = _complete_tasks_named(manifest[name])
+    assert [task.task_no for task in plan.tasks] == list(range(1, complete + 2))
+    assert [task.truncated for task in plan.tasks] == [False] * complete + [True]
+    assert not plan.complete
+    assert plan.plan_id == manifest[name]["plan_period"]
+
+
+def test_2016_uses_pre_reform_names(shared_plans):
+    plan = parse_file(shared_plans / "2016.showlaw.txt")
+    assert plan.tasks[3].departments == ("农业部", "林业局", "法制办")
+    assert plan.tasks[5].departments == ("环境保护部", "科技部", "农业部", "林业局", "知识产权局", "法制办")
+
+
+def test_2015_has_no_clauses_and_gets_its_title_from_the_catalogue(shared_plans):
+    plan = parse_file(shared_plans / "2015.law-bridge.txt", load_catalogue())
+    assert all(task.department_clause is None and task.clause_form is None for task in plan.tasks)
+    assert plan.metadata.title == "2015年国家知识产权战略实施推进计划"
+    assert plan.sections[0].title == "强化知识产权保护，鼓励创新创造"
+
+
+def test_simplified_and_traditional_copies_give_the_same_tasks(shared_plans):
+    simplified = parse_file(shared_plans / "2021-2022.cnipa.txt")
+    traditional = parse_file(shared_plans / "2021-2022.izubei.txt")
+    assert traditional.script == "traditional" and simplified.script == "simplified"
+    assert simplified.plan_id == traditional.plan_id == "2021-2022"
+    assert simplified.metadata.title == traditional.metadata.title
+    assert simplified.metadata.addressees == traditional.metadata.addressees
+    cut = len(simplified.tasks[0].text)
+    assert traditional.tasks[0].text[:cut] == simplified.tasks[0].text
+    assert traditional.tasks[0].departments == ("市场监管总局", "农业农村部", "知识产权局")
+    assert traditional.tasks[0].original_text.startswith("推進修訂《中華人民共和國反壟斷法》")
+
+
+def test_cnipa_copy_skips_page_chrome(shared_plans):
+    plan = parse_file(shared_plans / "2021-2022.cnipa.txt")
+    assert plan.metadata.doc_number == "国知战联办〔2021〕16号"
+    assert plan.metadata.issued_on == dt.date(2021, 12, 27)
+    assert plan.sections[0].title == "完善知识产权制度"
+
+
+def test_whole_document_on_one_line_parses_like_the_original(shared_plans, plan_2020):
+    text = (shared_plans / "2020.gov.md").read_text(encoding="utf-8")
+    one_line = "".join(re.sub(r"^#+\s*", "", line.strip()) for line in text.splitlines())
+    plan = parse_plan(read_bytes("2020-one-line.txt", "test", one_line.encode("utf-8")))
+    assert [(t.task_key, t.text, t.departments) for t in plan.tasks] == \
+        [(t.task_key, t.text, t.departments) for t in plan_2020.tasks]
+    assert plan.metadata == plan_2020.metadata
+
+
+def _parse_text(text: str, name: str = "variant.txt"):
+    return parse_plan(read_bytes(name, "test", text.encode("utf-8")))
+
+
+def test_numbering_that_restarts_in_each_sub_section_gets_distinct_keys():
+    plan = _parse_text("明确2019年重点任务。\n一 加强保护\n（一）完善法律\n★(1)修订专利法。（知识产权局牵头，司法部参与）\n"
+                       "(2)修订商标法。（知识产权局等部门负责）\n（二）加强执法\n(1)开展剑网2019行动。（中央宣传部（国家版权局）、公安部负责）\n")
+    assert [t.task_key for t in plan.tasks] == ["1.1.1", "1.1.2", "1.2.1"]
+    assert [t.key_task for t in plan.tasks] == [True, False, False]
+    assert [t.clause_form for t in plan.tasks] == ["牵头", "等部门负责", "负责"]
+    assert plan.tasks[0].departments == ("知识产权局", "司法部")
+    assert plan.tasks[2].departments == ("中央宣传部（国家版权局）", "公安部")
+    assert plan.sections[0].title == "加强保护"
+
+
+@pytest.mark.parametrize("marker", ["1.", "1．", "1、", "1. ", "（1）", "(1)"])
+def test_task_number_forms(marker):
+    second = marker.replace("1", "2")
+    plan = _parse_text(f"明确2019年任务。\n一、加强保护\n{marker}甲任务。（知识产权局负责）\n{second}乙任务。（司法部负责）\n")
+    assert [(t.task_no, t.text) for t in plan.tasks] == [(1, "甲任务。"), (2, "乙任务。")]
+
+
+def test_pinyin_inserted_after_characters_is_removed():
+    plan = _parse_text("明确2019年任务。\n一、加强保护\n1.推进國(guó)家知【zhī】识产权工作。（知识产权局负责）\n")
+    assert plan.tasks[0].text == "推进国家知识产权工作。"
+
+
+def test_conversion_slip_is_corrected():
+    plan = _parse_text("明确2025年任务。\n一、加强保护\n1.推进着作权法实施。（中央宣传部负责）\n")
+    assert plan.tasks[0].text == "推进著作权法实施。"
+    assert plan.tasks[0].cited_titles == ()
+
+
+def test_stray_spaces_inside_numbers_and_quotes():
+    plan = _parse_text("明确2024年任务。\n一、加强保护\n1.编制“十四五 ”规划，2024 年完成。（知识产权局负责）\n")
+    assert plan.tasks[0].text == "编制“十四五”规划，2024年完成。"
+
+
+def test_duplicate_task_number_is_refused_with_the_file_name():
+    with pytest.raises(PlanError, match=r"dup\.txt: duplicate task number 2"):
+        _parse_text("明确2019年任务。\n一、甲\n1.甲。（司法部负责）\n2.乙。（司法部负责）\n2.丙。（司法部负责）\n", "dup.txt")
+
+
+def test_text_without_numbered_tasks_is_refused():
+    with pytest.raises(PlanError, match="no numbered tasks"):
+        _parse_text("这是一篇关于知识产权的新闻报道，没有任何编号任务。")
+
+
+def test_unknown_year_is_refused():
+    with pytest.raises(PlanError, match="cannot tell which year"):
+        _parse_text("一、甲\n1.甲任务。（司法部负责）\n", "untitled.txt")
+
+
+def test_numbers_inside_running_text_do_not_start_tasks():
+    plan = _parse_text("明确2019年任务。\n一、甲\n1.完成1.5亿元投入，落实2、3项措施。（司法部负责）\n2.乙。（司法部负责）\n")
+    assert [t.task_no for t in plan.tasks] == [1, 2]
+    assert plan.tasks[0].text == "完成1.5亿元投入，落实2、3项措施。"
