@@ -1,5 +1,58 @@
-"""Placeholder until the suites land: no checks yet."""
+"""The data-quality gate: check a plan before it is written, and re-check what is loaded.
+
+`check_plan_load` runs inside the load's transaction, after `prepare_load` and before
+`write_load` (see `flows/ingest.py`). A failed blocking expectation raises
+`QualityError`, which rolls the transaction back: the warehouse stays exactly as it
+was. Warnings are returned for the run summary (and `warehouse.runs.record_warnings`).
+
+    from expectations.gate import check_plan_load, validate_loaded, check_links
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from expectations.batches import link_batch, load_batches, loaded_batches
+from expectations.reports import QualityWarning, ValidationReport
+from expectations.suites import run_batches
+from transforms.models import PlanError
+from warehouse.load import PlanLoad
 
 
-def check_plan_load(con, load) -> list[str]:
-    return []
+class QualityError(PlanError):
+    """A source whose plan fails a blocking expectation; the message lists each failure with examples.
+
+    "2020.gov.md: task numbers have a duplicate: task_no 12 (2.1.12, 2.2.12)"
+    """
+
+    def __init__(self, source: str, reports: list[ValidationReport]):
+        failures = [outcome for report in reports for outcome in report.failures]
+        super().__init__(source, "; ".join(outcome.describe() for outcome in failures))
+        self.reports = reports
+
+    def __reduce__(self):
+        # exceptions may be pickled (Prefect task states, Dask); rebuild from the parts
+        return QualityError, (self.source, self.reports)
+
+
+def check_plan_load(con: duckdb.DuckDBPyConnection, load: PlanLoad) -> list[str]:
+    """Validate the rows a load is about to write; returns warnings, raises QualityError on a blocking failure."""
+    reports = run_batches(load_batches(con, load))
+    name = load.copy.name
+    if not all(report.success for report in reports):
+        raise QualityError(name, reports)
+    return [QualityWarning(name, report.plan_id, outcome) for report in reports for outcome in report.warnings]
+
+
+def validate_loaded(con: duckdb.DuckDBPyConnection, plan_id: str | None = None, *,
+                    keep_results: bool = False) -> list[ValidationReport]:
+    """Re-run the plan suites on every loaded plan (or one); `keep_results` feeds the Data Docs."""
+    return run_batches(loaded_batches(con, plan_id), keep_results=keep_results)
+
+
+def check_links(con: duckdb.DuckDBPyConnection, *, keep_results: bool = False) -> ValidationReport:
+    """Run the link suite on the `task_links` view; with no links table yet, an empty, successful report."""
+    batch = link_batch(con)
+    if batch is None:
+        return ValidationReport("task_links", None, None, True, ())
+    return run_batches([batch], keep_results=keep_results)[0]

@@ -1,25 +1,43 @@
-"""Flow `ingest-plan`: read → parse → resolve departments → validate → load, for each source.
+"""Flow `ingest-plan`: read → skip unchanged → parse → prepare → validate → load, per source.
 
-Reads local files or official pages and writes the warehouse. Each step is one Prefect
-task wrapping a package function, so the flow body reads as the table of contents of
-an ingest. A bad source is reported by name and leaves the warehouse as it was; with
-`strict`, one bad source stops the whole batch and nothing is written.
+Reads local files (.md .txt .html .docx .pdf) or official pages (http/https, through
+the page cache `http-cache/` beside the DuckDB file) and writes the warehouse's raw
+tables. A source whose bytes are already loaded costs no parse: its sha256 is compared
+with the warehouse before parsing and it is reported as skipped. A bad source is
+reported by name and leaves the warehouse as it was; with `strict`, one bad source
+stops the whole batch and nothing is written.
 
-Run it: `ipplans ingest PATH...`, or from Python `ingest_sources(["plan.md"])`.
+Reading and parsing are submitted to the flow's task runner, so they can run on a
+Dask cluster; loading stays in the flow's thread because DuckDB has a single writer:
+
+    from prefect_dask import DaskTaskRunner
+    ingest_sources.with_options(task_runner=DaskTaskRunner(address="tcp://scheduler:8786"))(paths)
+
+Run it: `ipplans ingest PATH...`, or from Python `ingest_sources(["plan.md"], db="data/ipplans.duckdb")`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
-from flows.steps import (SourceFailure, load_registry_and_catalogue, open_warehouse, prepare, read,
-                         validate_load, write)
-from transforms.models import ParsedPlan, PlanError
-from transforms.parse import parse_plan
-from warehouse.load import LoadResult, PlanLoad, transaction
+from flows.steps import (NotModified, SourceError, SourceFailure, already_loaded, http_cache_dir,
+                         load_registry_and_catalogue, open_warehouse, parse, prepare, progress_advance,
+                         progress_start, read, validate_load, write)
+from sources.fetch import FetchPolicy
+from transforms.models import ParsedPlan, PlanError, SourceText
+from warehouse.load import LoadResult, transaction
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A source not parsed because the warehouse already holds exactly its content."""
+
+    location: str
+    source_name: str
+    reason: str
 
 
 @dataclass
@@ -27,8 +45,11 @@ class IngestSummary:
     """What an ingest did, source by source."""
 
     results: list[LoadResult] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     failures: list[SourceFailure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # locations whose content is in the warehouse after this run (loaded now or before)
+    settled: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -40,42 +61,100 @@ class IngestSummary:
 
 
 read_task = task(read, name="read", cache_policy=NO_CACHE)
-parse_task = task(parse_plan, name="parse", cache_policy=NO_CACHE)
+parse_task = task(parse, name="parse", cache_policy=NO_CACHE)
 prepare_task = task(prepare, name="prepare-load", cache_policy=NO_CACHE)
 validate_task = task(validate_load, name="validate", cache_policy=NO_CACHE)
 write_task = task(write, name="load", cache_policy=NO_CACHE)
 
+READ_PARSE, VALIDATE, LOAD = "read/parse", "validate", "load"
+
 
 @flow(name="ingest-plan")
-def ingest_sources(locations: list[str], db: str | None = None, strict: bool = False,
-                   check: bool = True) -> IngestSummary:
+def ingest_sources(locations: list[str], db: str | None = None, strict: bool = False, check: bool = True,
+                   catalogue_file: str | None = None, fetch_policy: FetchPolicy | None = None) -> IngestSummary:
     """Ingest every source, each in its own transaction (strict: all in one)."""
-    registry, catalogue = load_registry_and_catalogue()
+    registry, catalogue = load_registry_and_catalogue(catalogue_file)
     summary = IngestSummary()
-    parsed = _read_and_parse(locations, catalogue, summary)
+    progress_start(READ_PARSE, len(locations))
+    texts = _read_all(locations, http_cache_dir(db), fetch_policy, summary)
     if strict and summary.failures:
         return summary
     with open_warehouse(db) as con:
-        if strict:
-            _load_all_or_nothing(con, parsed, registry, check, summary)
-        else:
-            for plan in parsed:
-                _load_one_reporting(con, plan, registry, check, summary)
+        changed = _drop_unchanged(con, texts, fetch_policy, summary)
+        parsed = _parse_all(changed, catalogue, summary)
+        if not (strict and summary.failures):
+            _load_all(con, parsed, registry, check, strict, summary)
     return summary
 
 
-def _read_and_parse(locations: list[str], catalogue, summary: IngestSummary) -> list[ParsedPlan]:
-    parsed = []
-    for location in locations:
-        try:
-            source = read_task(location)
-            if source is None:
-                summary.results.append(LoadResult(location, "", "unchanged"))
+def _read_all(locations: list[str], cache_dir, policy,
+              summary: IngestSummary) -> list[tuple[str, SourceText | NotModified]]:
+    """(location, SourceText | NotModified) for each source that could be read; failures noted."""
+    futures = read_task.map(locations, cache_dir=unmapped(cache_dir), policy=unmapped(policy))
+    read_ok = []
+    for location, future in zip(locations, futures):
+        text = _result_or_failure(future, location, summary)
+        if text is None:
+            progress_advance(READ_PARSE)
+        else:
+            read_ok.append((location, text))
+    return read_ok
+
+
+def _drop_unchanged(con, texts, policy, summary: IngestSummary) -> list[tuple[str, SourceText]]:
+    """Keep the sources whose bytes the warehouse does not hold yet (sha256 compared before parsing)."""
+    seen, changed = set(), []
+    for location, text in texts:
+        key = (text.name, text.sha256)
+        reason = ("same content earlier in this run" if key in seen
+                  else "already in the warehouse" if already_loaded(con, *key) else None)
+        if reason:
+            summary.skipped.append(Skipped(location, text.name, reason))
+            summary.settled.append(location)
+            progress_advance(READ_PARSE)
+            continue
+        if isinstance(text, NotModified):
+            # The page cache outlived the warehouse copy (e.g. a deleted DuckDB file): download in full.
+            text = _result_or_failure(read_task.submit(location, None, policy), location, summary)
+            if text is None:
+                progress_advance(READ_PARSE)
                 continue
-            parsed.append(parse_task(source, catalogue))
-        except PlanError as exc:
-            summary.failures.append(SourceFailure(exc.source, exc.problem, location))
+        seen.add(key)
+        changed.append((location, text))
+    return changed
+
+
+def _parse_all(texts, catalogue, summary: IngestSummary) -> list[tuple[str, ParsedPlan]]:
+    futures = parse_task.map([text for _, text in texts], catalogue=unmapped(catalogue))
+    parsed = []
+    for (location, _), future in zip(texts, futures):
+        plan = _result_or_failure(future, location, summary)
+        progress_advance(READ_PARSE)
+        if plan is not None:
+            parsed.append((location, plan))
     return parsed
+
+
+def _result_or_failure(future, location: str, summary: IngestSummary):
+    """The task's result, or None with the source's problem added to the summary."""
+    outcome = future.result(raise_on_failure=False)
+    if not isinstance(outcome, BaseException):
+        return outcome
+    if isinstance(outcome, SourceError):
+        summary.failures.append(SourceFailure(outcome.source, outcome.problem, location))
+        return None
+    raise outcome
+
+
+def _load_all(con, parsed, registry, check: bool, strict: bool, summary: IngestSummary) -> None:
+    """Serial on purpose: DuckDB has one writer. Each source in its own transaction, or (strict) all in one."""
+    progress_start(VALIDATE, len(parsed))
+    progress_start(LOAD, len(parsed))
+    if strict:
+        _load_all_or_nothing(con, parsed, registry, check, summary)
+        return
+    for location, plan in parsed:
+        _load_one_reporting(con, location, plan, registry, check, summary)
 
 
 def _load_one(con, plan: ParsedPlan, registry, validate: bool, summary: IngestSummary) -> LoadResult:
@@ -84,25 +163,29 @@ def _load_one(con, plan: ParsedPlan, registry, validate: bool, summary: IngestSu
         return load
     if validate:
         summary.warnings.extend(validate_task(con, load))
+    progress_advance(VALIDATE)
     return write_task(con, load)
 
 
-def _load_one_reporting(con, plan: ParsedPlan, registry, validate: bool, summary: IngestSummary) -> None:
+def _load_one_reporting(con, location: str, plan: ParsedPlan, registry, validate: bool,
+                        summary: IngestSummary) -> None:
     try:
         with transaction(con):
             summary.results.append(_load_one(con, plan, registry, validate, summary))
+        summary.settled.append(location)
     except PlanError as exc:
-        summary.failures.append(SourceFailure(exc.source, exc.problem, plan.source.location))
+        summary.failures.append(SourceFailure(exc.source, exc.problem, location))
+    progress_advance(LOAD)
 
 
-def _load_all_or_nothing(con, parsed: list[ParsedPlan], registry, validate: bool,
-                         summary: IngestSummary) -> None:
+def _load_all_or_nothing(con, parsed, registry, validate: bool, summary: IngestSummary) -> None:
     current = None
     try:
         with transaction(con):
-            for plan in parsed:
-                current = plan
+            for current, plan in parsed:
                 summary.results.append(_load_one(con, plan, registry, validate, summary))
+                progress_advance(LOAD)
+        summary.settled.extend(location for location, _ in parsed)
     except PlanError as exc:
         summary.results.clear()  # rolled back: nothing of this batch was written
-        summary.failures.append(SourceFailure(exc.source, exc.problem, current.source.location))
+        summary.failures.append(SourceFailure(exc.source, exc.problem, current))

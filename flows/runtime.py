@@ -1,9 +1,10 @@
-"""Running flows from the command line: Prefect settings for a CLI run, and the summary.
+"""Running flows from the command line: Prefect settings for a CLI run, progress bars, summaries.
 
 With `PREFECT_API_URL` set, runs go to that server (fast: ~0.3 s per flow run);
 otherwise Prefect starts its temporary local server for the process (slower start).
 Flow heartbeats are switched off for CLI runs: they add about a second per flow run
-and only matter for long-running deployments.
+and only matter for long-running deployments. Prefect is imported only inside these
+functions, so read-only commands never pay for it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from flows.steps import ProgressListener, progress_to
 
 console = Console()
 
@@ -33,7 +37,7 @@ def prefect_for_cli() -> Iterator[None]:
 
 
 def run_ingest(paths: list[str], db: Path, strict: bool = False):
-    with prefect_for_cli():
+    with prefect_for_cli(), _progress_bars():
         from flows.ingest import ingest_sources
 
         summary = ingest_sources(paths, db=str(db), strict=strict)
@@ -41,21 +45,90 @@ def run_ingest(paths: list[str], db: Path, strict: bool = False):
     return summary
 
 
-def run_pipeline(paths: list[str], db: Path, out: Path | None = None, strict: bool = False):
+def run_pipeline(paths: list[str], db: Path, out: Path | None = None, strict: bool = False, *,
+                 catalogue: bool = False, catalogue_file: Path | None = None, inbox: Path | None = None,
+                 overrides: Path | None = None, lang: str = "zh", dask: str | None = None):
+    """`ipplans run`: the bundled sample, ../shared/plans and `paths`, through the pipeline flow."""
     from flows.steps import bundled_sample, shared_plan_files
 
     inputs = [str(bundled_sample()), *(str(p) for p in shared_plan_files()), *paths]
-    return run_ingest(inputs, db=db, strict=strict)
+    options = {"out": out, "inbox": inbox, "catalogue_file": catalogue_file, "overrides": overrides}
+    options = {key: str(value) for key, value in options.items() if value is not None}
+    with prefect_for_cli(), _progress_bars():
+        from flows.pipeline import PipelineFailed, pipeline
+
+        state = pipeline(inputs, db=str(db), strict=strict, catalogue=catalogue, lang=lang, dask=dask,
+                         return_state=True, **options)
+        outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, PipelineFailed):
+        outcome = outcome.summary
+    elif isinstance(outcome, BaseException):
+        raise outcome
+    print_pipeline_summary(outcome)
+    return outcome
+
+
+class _RichListener(ProgressListener):
+    """One rich bar per step the flows announce."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.bars: dict[str, int] = {}
+
+    def start(self, step: str, total: int) -> None:
+        if step in self.bars:
+            self.progress.reset(self.bars[step], total=total)
+        else:
+            self.bars[step] = self.progress.add_task(step, total=total)
+
+    def advance(self, step: str, amount: int = 1) -> None:
+        if step in self.bars:
+            self.progress.advance(self.bars[step], amount)
+
+
+@contextmanager
+def _progress_bars() -> Iterator[None]:
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress, progress_to(_RichListener(progress)):
+        yield
 
 
 def print_ingest_summary(summary) -> None:
     for result in summary.results:
-        console.print(f"  {result.status:9} {result.source_name} → plan {result.plan_id} "
-                      f"({result.task_count} tasks)", markup=False, highlight=False)
+        _line(f"  {result.status:9} {result.source_name} → plan {result.plan_id} ({result.task_count} tasks)")
+    for skipped in summary.skipped:
+        _line(f"  unchanged {skipped.source_name} (skipped: {skipped.reason})")
     for warning in summary.warnings:
-        console.print(f"  warning  {warning}", markup=False, highlight=False, style="yellow")
+        _line(f"  warning  {warning}", style="yellow")
     for failure in summary.failures:
-        console.print(f"  FAILED   {failure}", markup=False, highlight=False, style="red")
+        _line(f"  FAILED   {failure}", style="red")
     loaded = sum(1 for r in summary.results if r.status != "unchanged")
-    console.print(f"{loaded} loaded, {len(summary.results) - loaded} unchanged, {len(summary.failures)} failed",
-                  markup=False, highlight=False)
+    unchanged = len(summary.results) - loaded + len(summary.skipped)
+    _line(f"{loaded} loaded, {unchanged} unchanged, {len(summary.failures)} failed")
+
+
+def print_pipeline_summary(summary) -> None:
+    """What `ipplans run` did, in a few lines: loads, skips, links, failures, warnings, reports."""
+    ingest = summary.ingest
+    print_ingest_summary(ingest)
+    loaded = [r for r in ingest.results if r.status != "unchanged"]
+    _line(f"plans loaded: {len({r.plan_id for r in loaded})}, tasks: {sum(r.task_count for r in loaded)}")
+    if summary.links is not None:
+        links = summary.links
+        _line(f"links: {links.links}, lineages: {links.lineages}, plan changes: {links.plan_changes}")
+    elif not ingest.changed:
+        _line("links: unchanged (nothing new to match)")
+    for move in summary.inbox:
+        reason = f" ({move.reason})" if move.reason else ""
+        _line(f"  inbox    {Path(move.file).name} → {move.moved_to}{reason}")
+    for error in summary.errors:
+        _line(f"  FAILED   {error}", style="red")
+    if summary.reports is not None:
+        _line(f"reports: {summary.reports_dir} ({len(summary.reports.paths)} files written)")
+    else:
+        why = "an earlier step failed" if summary.errors else "nothing changed"
+        _line(f"reports: not rebuilt ({why}); see {summary.reports_dir}")
+
+
+def _line(text: str, style: str | None = None) -> None:
+    console.print(text, markup=False, highlight=False, style=style, soft_wrap=True)

@@ -1,14 +1,21 @@
 """The steps the flows are made of, as plain functions (no Prefect here).
 
 Each step calls into one package: `read` into sources, `prepare`/`write` into the
-warehouse, `validate_load` into expectations. Flows wrap them as Prefect tasks; tests
-and the benchmarks may call them directly.
+warehouse, `validate_load`/`check_links` into expectations, `match` into
+transforms.matching. Flows wrap them as Prefect tasks; tests and the benchmarks may
+call them directly. Heavy packages (GX, the matcher) are imported inside the step
+that needs them, so importing this module stays cheap.
+
+The files a run uses live beside the DuckDB file (`data/` by default): the HTTP
+cache `http-cache/`, the inbox `inbox/` and the link overrides `link_overrides.csv`;
+reports go to `reports/` beside that folder.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,9 +23,9 @@ from pathlib import Path
 
 import duckdb
 
-from transforms.models import ParsedPlan, SourceText
-from warehouse.connection import connect
-from warehouse.load import LoadResult, PlanLoad, prepare_load, write_load
+from transforms.models import ParsedPlan, PlanError, SourceText
+from warehouse.connection import connect, default_db_path
+from warehouse.load import LoadResult, PlanLoad, loaded_sha256, prepare_load, write_load
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "sources" / "samples"
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -36,6 +43,44 @@ class SourceFailure:
         return f"{self.source}: {self.problem}"
 
 
+class SourceError(Exception):
+    """A source's PlanError in a form that survives pickling.
+
+    Dask workers in other processes pickle what a task raises, and PlanError and its
+    subclasses cannot be rebuilt from their pickled args; the read and parse steps
+    therefore raise this instead.
+    """
+
+    def __init__(self, source: str, problem: str):
+        super().__init__(source, problem)
+        self.source, self.problem = source, problem
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.problem}"
+
+
+def portable_errors(step):
+    """Make `step` raise SourceError where it raised PlanError (for steps that may run on Dask)."""
+    @functools.wraps(step)
+    def wrapper(*args, **kwargs):
+        try:
+            return step(*args, **kwargs)
+        except PlanError as exc:
+            raise SourceError(exc.source, exc.problem) from exc
+    return wrapper
+
+
+@dataclass(frozen=True)
+class NotModified:
+    """A page the server reports unchanged since it was last fetched: no body was sent."""
+
+    location: str
+    name: str
+    sha256: str
+
+
+# ---- where things are -------------------------------------------------------------------
+
 def bundled_sample() -> Path:
     return SAMPLES_DIR / "2020.gov.md"
 
@@ -52,29 +97,75 @@ def shared_plan_files() -> list[Path]:
     return []
 
 
+def warehouse_path(db: str | Path | None) -> Path:
+    return Path(db) if db is not None else default_db_path()
+
+
+def http_cache_dir(db: str | Path | None) -> Path:
+    return warehouse_path(db).parent / "http-cache"
+
+
+def inbox_dir(db: str | Path | None) -> Path:
+    return warehouse_path(db).parent / "inbox"
+
+
+def overrides_file(db: str | Path | None) -> Path:
+    return warehouse_path(db).parent / "link_overrides.csv"
+
+
+def reports_dir(db: str | Path | None) -> Path:
+    """`reports/` beside the DuckDB file's folder: data/ipplans.duckdb → reports/."""
+    return warehouse_path(db).parent.parent / "reports"
+
+
+def is_url(location: str) -> bool:
+    return bool(_URL.match(location))
+
+
 @functools.cache
-def load_registry_and_catalogue():
+def load_registry_and_catalogue(catalogue_file: str | None = None):
+    """The department registry and the plan catalogue (packaged, plus the user's CSV if given)."""
     from sources.catalogue import load_catalogue
     from sources.registry import load_department_registry
 
-    return load_department_registry(), load_catalogue()
+    return load_department_registry(), load_catalogue(Path(catalogue_file) if catalogue_file else None)
 
 
-def read(location: str) -> SourceText | None:
-    """A local path, or an http(s) URL fetched through the page cache (None: unchanged since last fetch)."""
-    from sources.read import read_source
+# ---- ingest ------------------------------------------------------------------------------
 
-    if _URL.match(location):
-        from sources.fetch import fetch_url
+@portable_errors
+def read(location: str, cache_dir: Path | None, policy=None) -> SourceText | NotModified:
+    """A local path, or an http(s) URL fetched through the page cache in `cache_dir`.
 
-        return fetch_url(location, cache_dir=fetch_cache_dir()).source
-    return read_source(Path(location))
+    `cache_dir=None` downloads the page in full: used when the cache says "not modified"
+    but the warehouse does not hold that content (e.g. the DuckDB file was deleted).
+    """
+    if not is_url(location):
+        from sources.read import read_source
+
+        return read_source(Path(location))
+    from sources.fetch import FetchPolicy, fetch_url, source_name
+
+    policy = policy or FetchPolicy()
+    if cache_dir is None:
+        with tempfile.TemporaryDirectory() as scratch:
+            return fetch_url(location, Path(scratch), policy).source
+    result = fetch_url(location, cache_dir, policy)
+    if result.source is None:
+        return NotModified(location, source_name(result.final_url), result.sha256)
+    return result.source
 
 
-def fetch_cache_dir() -> Path:
-    from warehouse.connection import default_db_path
+@portable_errors
+def parse(source: SourceText, catalogue) -> ParsedPlan:
+    from transforms.parse import parse_plan
 
-    return default_db_path().parent / "http-cache"
+    return parse_plan(source, catalogue)
+
+
+def already_loaded(con: duckdb.DuckDBPyConnection, name: str, sha256: str) -> bool:
+    """True when the warehouse holds exactly these bytes for this source name."""
+    return loaded_sha256(con, name) == sha256
 
 
 def prepare(con: duckdb.DuckDBPyConnection, parsed: ParsedPlan, registry) -> PlanLoad | LoadResult:
@@ -99,3 +190,77 @@ def open_warehouse(db: str | Path | None) -> Iterator[duckdb.DuckDBPyConnection]
         yield con
     finally:
         con.close()
+
+
+# ---- link --------------------------------------------------------------------------------
+
+def read_link_inputs(con: duckdb.DuckDBPyConnection, registry):
+    """Every task with its resolved departments, and the lineage ids given so far."""
+    from warehouse.links import read_previous_lineage, read_tasks_frame
+
+    return read_tasks_frame(con, registry), read_previous_lineage(con)
+
+
+def read_overrides(path: Path) -> list:
+    """The curated link decisions; a missing file means none."""
+    from transforms.matching.matcher import parse_overrides
+
+    path = Path(path)
+    return parse_overrides(path.read_text(encoding="utf-8-sig") if path.is_file() else "")
+
+
+def match(tasks, previous_lineage, overrides):
+    from transforms.matching.matcher import match_plans
+
+    return match_plans(tasks, previous_lineage, overrides)
+
+
+def write_links(con: duckdb.DuckDBPyConnection, result) -> None:
+    from warehouse.links import write_match_result
+
+    write_match_result(con, result)
+
+
+def check_links(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The link suite on what was just written; a blocking failure raises QualityError (→ rollback)."""
+    from expectations.gate import QualityError, check_links as link_suite
+    from expectations.reports import QualityWarning
+
+    report = link_suite(con)
+    if not report.success:
+        raise QualityError(report.suite, [report])
+    return [QualityWarning(report.suite, None, outcome) for outcome in report.warnings]
+
+
+# ---- progress ----------------------------------------------------------------------------
+
+class ProgressListener:
+    """Hears the flows announce their steps. This one ignores them; the CLI plugs in a rich bar."""
+
+    def start(self, step: str, total: int) -> None:
+        pass
+
+    def advance(self, step: str, amount: int = 1) -> None:
+        pass
+
+
+_listener = ProgressListener()
+
+
+@contextmanager
+def progress_to(listener: ProgressListener) -> Iterator[None]:
+    """Send the flows' progress to `listener` while inside (flow bodies run in the caller's thread)."""
+    global _listener
+    previous, _listener = _listener, listener
+    try:
+        yield
+    finally:
+        _listener = previous
+
+
+def progress_start(step: str, total: int) -> None:
+    _listener.start(step, total)
+
+
+def progress_advance(step: str, amount: int = 1) -> None:
+    _listener.advance(step, amount)

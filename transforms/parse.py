@@ -77,7 +77,7 @@ def _scan(text: str, name: str) -> list[_Element]:
     elements: list[_Element] = []
     for match in _MARKER.finditer(text):
         element = _element(match, text)
-        if element is None or not _accept(element, state, text, name):
+        if not _accept(element, state, text, name):
             continue
         if elements:
             elements[-1].end = element.start
@@ -87,10 +87,16 @@ def _scan(text: str, name: str) -> list[_Element]:
     return elements
 
 
-def _element(match: re.Match, text: str) -> _Element | None:
+def _char_before(text: str, index: int) -> str:
+    """The nearest character before `index` that is not a space or tab ("" at the start)."""
+    while index > 0 and text[index - 1] in " \t":
+        index -= 1
+    return text[index - 1] if index > 0 else ""
+
+
+def _element(match: re.Match, text: str) -> _Element:
     start = match.start()
-    before = text[:start].rstrip(" \t")
-    strong = not before or before.endswith("\n")
+    strong = _char_before(text, start) in ("", "\n")
     if match.group("l1"):
         kind, number, star = "l1", cn_number(match.group("l1n")), False
     elif match.group("l2"):
@@ -102,8 +108,7 @@ def _element(match: re.Match, text: str) -> _Element | None:
 
 
 def _accept(element: _Element, state: _Numbering, text: str, name: str) -> bool:
-    before = text[: element.start].rstrip(" \t")
-    at_boundary = element.strong or before.endswith(tuple(_SENTENCE_END))
+    at_boundary = element.strong or _char_before(text, element.start) in set(_SENTENCE_END)
     after_heading = state.open_kind in ("l1", "l2") and not element.strong
     if element.kind == "task":
         return _accept_task(element, state, at_boundary or after_heading, name)
@@ -171,6 +176,7 @@ def _tasks(doc: NormalizedDocument, elements: list[_Element], name: str) -> tupl
     uses_clauses = _share_with_clause(doc.body_text, elements) >= 0.5
     tasks: list[Task] = []
     notes: list[str] = []
+    last_task = [e for e in elements if e.kind == "task"][-1]
     l1 = l2 = 0
     for element in elements:
         if element.kind == "l1":
@@ -179,8 +185,7 @@ def _tasks(doc: NormalizedDocument, elements: list[_Element], name: str) -> tupl
         if element.kind == "l2":
             l2 = element.number
             continue
-        is_last = element is elements[-1] or not any(e.kind == "task" for e in elements[elements.index(element) + 1:])
-        task, trailer = _task(doc, element, l1, l2, len(tasks) + 1, uses_clauses, is_last)
+        task, trailer = _task(doc, element, l1, l2, len(tasks) + 1, uses_clauses, element is last_task)
         tasks.append(task)
         if trailer:
             notes.append(trailer)

@@ -3,7 +3,8 @@
 Every `warehouse/sql/*.sql` file is applied in name order when the file is opened for
 writing (raw tables first, then staging, core and report views), so a new file or a
 new view reaches existing warehouses on their next write. DuckDB allows one writing
-process per file; a second writer waits here for a while, then fails with a clear message.
+process per file; a second writer waits here for a while (`$IPPLANS_LOCK_WAIT` seconds,
+default 30), then fails with a clear message.
 """
 
 from __future__ import annotations
@@ -28,15 +29,34 @@ def default_db_path() -> Path:
     return Path(os.environ.get("IPPLANS_DB") or DEFAULT_DB)
 
 
+def lock_wait_seconds() -> float:
+    """How long to wait for another process's lock: `$IPPLANS_LOCK_WAIT` if set, else LOCK_WAIT_SECONDS."""
+    value = os.environ.get("IPPLANS_LOCK_WAIT")
+    if not value:
+        return LOCK_WAIT_SECONDS
+    problem = f"IPPLANS_LOCK_WAIT must be a number of seconds (0 or more), not {value!r}"
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise WarehouseError(problem) from None
+    if not 0 <= seconds < float("inf"):  # also refuses nan
+        raise WarehouseError(problem)
+    return seconds
+
+
 def schema_sql() -> list[tuple[str, str]]:
     """(file name, SQL) of every schema file, in the order they are applied."""
     return [(path.name, path.read_text(encoding="utf-8")) for path in sorted(SQL_DIR.glob("*.sql"))]
 
 
 def connect(path: Path | str | None = None, *, read_only: bool = False,
-            wait_seconds: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable connection also creates or updates the schema."""
+            wait_seconds: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writable connection also creates or updates the schema.
+
+    While another process holds the file, wait up to `wait_seconds` (default: `lock_wait_seconds()`).
+    """
     path = Path(path) if path is not None else default_db_path()
+    wait_seconds = lock_wait_seconds() if wait_seconds is None else wait_seconds
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `ipplans run` or `ipplans ingest` first")
     if not read_only:

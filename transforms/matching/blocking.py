@@ -18,7 +18,7 @@ from transforms.matching.config import MatchConfig
 from transforms.matching.features import TaskFeatures
 
 PAIR_COLUMNS = ("left", "right", "rule")
-_ROW_CHUNK = 1024
+_ROW_CHUNK = 4096
 
 
 def candidate_pairs(features: TaskFeatures, left_rows: np.ndarray, right_rows: np.ndarray,
@@ -49,25 +49,42 @@ def all_pairs(left_rows: np.ndarray, right_rows: np.ndarray) -> pd.DataFrame:
 
 
 def ngram_pairs(features: TaskFeatures, left_rows, right_rows, config: MatchConfig) -> pd.DataFrame:
-    """Top-k partners per task by cosine over bigrams rarer than the n-gram df cap."""
+    """Top-k partners per task, both ways, by cosine over bigrams under the df cap. The
+    product is sparse (only pairs sharing a capped bigram), so top-k works on its entries."""
     left = _blocking_vectors(features, left_rows, config)
     right_t = _blocking_vectors(features, right_rows, config).T.tocsr()
-    k = min(config.ngram_top_k, len(left_rows), len(right_rows))
-    best_left_of_right = np.full((k, len(right_rows)), -1, dtype=np.int64)
-    best_value_of_right = np.zeros((k, len(right_rows)), dtype=np.float32)
-    pairs_l, pairs_r = [], []
+    k = config.ngram_top_k
+    kept_l, kept_r, kept_v = [], [], []
     for start in range(0, len(left_rows), _ROW_CHUNK):
-        block = (left[start:start + _ROW_CHUNK] @ right_t).toarray()
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        rows = np.repeat(np.arange(block.shape[0]), k)
-        keep = block[rows, top.ravel()] > 0
-        pairs_l.append(left_rows[start + rows[keep]])
-        pairs_r.append(right_rows[top.ravel()[keep]])
-        _merge_column_best(block, start, best_left_of_right, best_value_of_right, k)
-    keep = best_value_of_right.ravel() > 0
-    pairs_l.append(left_rows[best_left_of_right.ravel()[keep]])
-    pairs_r.append(np.tile(right_rows, k)[keep])
-    return pd.DataFrame({"left": np.concatenate(pairs_l), "right": np.concatenate(pairs_r), "rule": "ngram"})
+        product = (left[start:start + _ROW_CHUNK] @ right_t).tocoo()
+        useful = product.data >= config.ngram_min_cosine
+        rows, cols, values = product.row[useful] + start, product.col[useful], product.data[useful]
+        chosen = _either(len(values), _top_k_entries(rows, values, k), _top_k_entries(cols, values, k))
+        kept_l.append(rows[chosen]), kept_r.append(cols[chosen]), kept_v.append(values[chosen])
+    rows, cols, values = (np.concatenate(x) if x else np.array([], np.int64) for x in (kept_l, kept_r, kept_v))
+    # A left task's top k survived its own chunk; a right task's top k must be re-cut over all chunks.
+    chosen = _either(len(values), _top_k_entries(rows, values, k), _top_k_entries(cols, values, k))
+    return pd.DataFrame({"left": left_rows[rows[chosen]], "right": right_rows[cols[chosen]], "rule": "ngram"})
+
+
+def _either(size: int, *positions: np.ndarray) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    for chosen in positions:
+        mask[chosen] = True
+    return np.flatnonzero(mask)
+
+
+def _top_k_entries(groups: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k largest positive values within each group."""
+    if len(values) == 0:
+        return np.array([], dtype=np.int64)
+    # One integer key (group, then value descending) sorts faster than a two-key lexsort.
+    key = groups.astype(np.int64) * (1 << 24) + ((1.0 - np.clip(values, 0, 1)) * ((1 << 24) - 1)).astype(np.int64)
+    order = np.argsort(key)
+    sorted_groups = groups[order]
+    first = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+    return order[(rank < k) & (values[order] > 0)]
 
 
 def _blocking_vectors(features: TaskFeatures, rows: np.ndarray, config: MatchConfig) -> sp.csr_matrix:
@@ -76,21 +93,9 @@ def _blocking_vectors(features: TaskFeatures, rows: np.ndarray, config: MatchCon
     matrix = features.bigrams[rows]
     df_per_plan = np.bincount(features.bigrams.indices, minlength=matrix.shape[1]) / len(features.plans)
     cap = max(config.ngram_min_df_cap, config.ngram_max_df * features.plans["n_tasks"].mean())
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1))).ravel()
     matrix = sp.csr_matrix(matrix.multiply((df_per_plan <= cap)[np.newaxis, :].astype(np.float32)))
-    norms = np.sqrt(np.asarray(features.bigrams[rows].multiply(features.bigrams[rows]).sum(axis=1))).ravel()
     return sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-9)) @ matrix)
-
-
-def _merge_column_best(block: np.ndarray, start: int, best_rows: np.ndarray, best_values: np.ndarray, k: int):
-    """Keep, per right task, the k best left rows seen so far (updates in place)."""
-    take = min(k, block.shape[0])
-    top = np.argpartition(-block, take - 1, axis=0)[:take, :]
-    values = np.take_along_axis(block, top, axis=0)
-    all_values = np.vstack([best_values, values])
-    all_rows = np.vstack([best_rows, top + start])
-    order = np.argsort(-all_values, axis=0, kind="stable")[:k, :]
-    best_values[:] = np.take_along_axis(all_values, order, axis=0)
-    best_rows[:] = np.take_along_axis(all_rows, order, axis=0)
 
 
 def title_pairs(features: TaskFeatures, left_rows, right_rows, config: MatchConfig) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from rapidfuzz.distance import Indel
 
 from transforms.matching.features import TaskFeatures, weighted_popcount
 
+RATIO_MIN_OVERLAP = 0.5
 SIGNAL_COLUMNS = (
     "text_ratio", "text_overlap", "text_containment", "anchor_match", "department_overlap",
     "lead_department", "section_similarity", "section_rank_gap", "position_gap",
@@ -33,22 +34,39 @@ def compare(features: TaskFeatures, pairs: pd.DataFrame, workers: int = -1) -> p
     left = pairs["left"].to_numpy(np.int64)
     right = pairs["right"].to_numpy(np.int64)
     out = pairs.copy()
-    out["text_ratio"] = text_ratio(features, left, right, workers)
     shared = shared_bigram_weight(features, left, right, workers)
     weight_left, weight_right = features.overlap_weight[left], features.overlap_weight[right]
+    out["shared_weight"] = shared
     out["text_overlap"] = _safe_divide(2 * shared, weight_left + weight_right)
+    # The edit-distance ratio only decides the near-identical level, which texts sharing less
+    # than half their rare content cannot reach: it is computed where it can matter.
+    needed = (out["text_overlap"].to_numpy() >= RATIO_MIN_OVERLAP) | features.truncated[left] | features.truncated[right]
+    ratio = np.full(len(pairs), np.nan)
+    ratio[needed] = text_ratio(features, left[needed], right[needed], workers)
+    out["text_ratio"] = ratio
     out["left_in_right"] = _safe_divide(shared, weight_left)
     out["right_in_left"] = _safe_divide(shared, weight_right)
     out["text_containment"] = text_containment(features, left, right, out)
     out["anchor_match"] = anchor_match(features, left, right, out["text_containment"].to_numpy())
     out["department_overlap"] = department_overlap(features, left, right)
     out["lead_department"] = lead_department(features, left, right)
-    out["section_similarity"] = features.section_similarity[
-        features.section_code[left], features.section_code[right]
-    ].astype(np.float64)
-    out["section_rank_gap"] = np.abs(features.section_rank[left] - features.section_rank[right]).astype(np.float64)
-    out["position_gap"] = np.abs(features.relative_position[left] - features.relative_position[right])
+    similarity = features.section_similarity[features.section_code[left], features.section_code[right]]
+    out["section_similarity"] = similarity.astype(np.float64)
+    out["section_rank_gap"] = section_rank_gap(features, left, right)
+    position_gap = np.abs(features.relative_position[left] - features.relative_position[right])
+    # A task back after an absence is re-inserted wherever the new plan puts it: position
+    # compares neighbouring plans only.
+    gap_pair = pairs["is_gap"].to_numpy(bool) if "is_gap" in pairs else np.zeros(len(pairs), bool)
+    out["position_gap"] = np.where(gap_pair, np.nan, position_gap)
     return out
+
+
+def section_rank_gap(features: TaskFeatures, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """How many places apart the two tasks sit in their sections, scaled to sections of ten:
+    one place in a section of six, or ten places in a section of a hundred, both count as 1."""
+    gap = np.abs(features.section_rank[left] - features.section_rank[right]).astype(np.float64)
+    size = np.maximum(features.section_size[left], features.section_size[right]).astype(np.float64)
+    return gap / np.maximum(1.0, size / 10.0)
 
 
 def _safe_divide(numerator, denominator) -> np.ndarray:
@@ -60,6 +78,8 @@ def _safe_divide(numerator, denominator) -> np.ndarray:
 def text_ratio(features: TaskFeatures, left: np.ndarray, right: np.ndarray, workers: int) -> np.ndarray:
     """fuzz.ratio of the normalised texts; a truncated task is compared with the
     other task's prefix of the same length, since only its prefix survived."""
+    if len(left) == 0:
+        return np.zeros(0)
     ratio = process.cpdist(features.text[left], features.text[right], scorer=fuzz.ratio, workers=workers)
     ratio = ratio.astype(np.float64) / 100.0
     cut = np.flatnonzero(features.truncated[left] | features.truncated[right])
@@ -104,16 +124,22 @@ def anchor_match(features: TaskFeatures, left, right, containment: np.ndarray) -
         related = {r for a in features.anchors[left[k]] for r in features.related_anchors.get(a, ())}
         if related & set(features.anchors[right[k]]):
             result[k] = ANCHOR_RELATED
+    # A document named without 《》 (a difference of style between plans): searched for only
+    # where the texts share some rare content, since a mention implies shared bigrams.
     searchable = (has_left | has_right) & (result < ANCHOR_MENTION) & (containment >= MENTION_MIN_CONTAINMENT)
-    for k in np.flatnonzero(searchable):
-        if _mentions(features, left[k], right[k]) or _mentions(features, right[k], left[k]):
-            result[k] = ANCHOR_MENTION
+    for k in np.flatnonzero(searchable)[_mentioned(features, left[searchable], right[searchable])]:
+        result[k] = ANCHOR_MENTION
     return result
 
 
-def _mentions(features: TaskFeatures, cited_by: int, text_of: int) -> bool:
-    text = features.text[text_of]
-    return any(anchor in text for anchor in features.anchors[cited_by])
+def _mentioned(features: TaskFeatures, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per pair: does either task name one of the other's anchors in its plain text?"""
+    texts, searchable = features.text, features.searchable_anchors
+    found = np.zeros(len(left), dtype=bool)
+    for k, (a, b) in enumerate(zip(left.tolist(), right.tolist())):
+        text_a, text_b = texts[a], texts[b]
+        found[k] = any(x in text_b for x in searchable[a]) or any(x in text_a for x in searchable[b])
+    return found
 
 
 def department_overlap(features: TaskFeatures, left, right) -> np.ndarray:
@@ -178,55 +204,59 @@ def _col(signals: pd.DataFrame, column: str) -> np.ndarray:
     return signals[column].to_numpy(dtype=np.float64)
 
 
-# m values: P(level | continuation), measured on the synthetic series (benchmarks/synthetic.py,
-# which mixes light edits with heavy rewrites that keep only the anchor) and rounded towards
-# uniform, because real rewording over a multi-year gap is heavier than any generator's.
+# m values: P(level | continuation) as measured on the synthetic series (benchmarks/synthetic.py,
+# 5 seeds × 8 plans × 100 tasks; `python benchmarks/bench_matching.py --calibrate` prints them),
+# then shrunk by 20% towards uniform over the non-null levels, because real plans several years
+# apart are rewritten and regrouped more than any generator does. None was fitted to gold pairs.
 TEXT = Comparison("text", "character similarity of the normalised texts", (
-    Level("near-identical (ratio ≥ 0.9)", lambda s: _col(s, "text_ratio") >= 0.9, 0.30),
-    Level("strong overlap (≥ 0.7)", lambda s: _col(s, "text_overlap") >= 0.7, 0.25),
-    Level("one contained in the other (≥ 0.8)", lambda s: _col(s, "text_containment") >= 0.8, 0.10),
-    Level("good overlap (≥ 0.5)", lambda s: _col(s, "text_overlap") >= 0.5, 0.13),
-    Level("moderate overlap (≥ 0.3)", lambda s: _col(s, "text_overlap") >= 0.3, 0.10),
-    Level("weak overlap (≥ 0.15)", lambda s: _col(s, "text_overlap") >= 0.15, 0.07),
-    ElseLevel(0.05),
+    Level("near-identical (ratio ≥ 0.9)", lambda s: _col(s, "text_ratio") >= 0.9, 0.41),
+    Level("strong overlap (≥ 0.7)", lambda s: _col(s, "text_overlap") >= 0.7, 0.23),
+    Level("one contained in the other (≥ 0.8)", lambda s: _col(s, "text_containment") >= 0.8, 0.08),
+    Level("good overlap (≥ 0.5)", lambda s: _col(s, "text_overlap") >= 0.5, 0.075),
+    Level("moderate overlap (≥ 0.3)", lambda s: _col(s, "text_overlap") >= 0.3, 0.065),
+    Level("weak overlap (≥ 0.15)", lambda s: _col(s, "text_overlap") >= 0.15, 0.05),
+    Level("slight overlap (≥ 0.06)", lambda s: _col(s, "text_overlap") >= 0.06, 0.035),
+    ElseLevel(0.055),
 ))
 ANCHORS = Comparison("anchors", "shared 《》 titles and quoted campaign names", (
     NullLevel("anchor_match"),
-    Level("same title", lambda s: _col(s, "anchor_match") == ANCHOR_EXACT, 0.55),
-    Level("related title", lambda s: _col(s, "anchor_match") == ANCHOR_RELATED, 0.10),
-    Level("title named in the other text", lambda s: _col(s, "anchor_match") == ANCHOR_MENTION, 0.10),
-    Level("titles on one side only", lambda s: _col(s, "anchor_match") == ANCHOR_ONE_SIDED, 0.20),
-    ElseLevel(0.05),
+    # Naming a document in plain text (专利法第四次修订) refers to it as surely as 《专利法》.
+    Level("same document named", lambda s: np.isin(_col(s, "anchor_match"), (ANCHOR_EXACT, ANCHOR_MENTION)), 0.72),
+    Level("related document", lambda s: _col(s, "anchor_match") == ANCHOR_RELATED, 0.085),
+    Level("documents on one side only", lambda s: _col(s, "anchor_match") == ANCHOR_ONE_SIDED, 0.13),
+    ElseLevel(0.065),
 ))
-DEPARTMENTS = Comparison("departments", "idf-weighted overlap of department lines", (
+# Overlap and lead in one comparison: they are not independent evidence.
+DEPARTMENTS = Comparison("departments", "idf-weighted overlap of department lines and the lead line", (
     NullLevel("department_overlap"),
-    Level("same lines (≥ 0.95)", lambda s: _col(s, "department_overlap") >= 0.95, 0.50),
-    Level("mostly the same (≥ 0.5)", lambda s: _col(s, "department_overlap") >= 0.5, 0.27),
-    Level("some shared", lambda s: _col(s, "department_overlap") > 0, 0.15),
-    ElseLevel(0.08),
+    Level("same lines (≥ 0.95)", lambda s: _col(s, "department_overlap") >= 0.95, 0.615),
+    Level("same lead, mostly the same", lambda s: (_col(s, "lead_department") == 1.0)
+          & (_col(s, "department_overlap") >= 0.5), 0.16),
+    Level("same lead", lambda s: _col(s, "lead_department") == 1.0, 0.095),
+    Level("mostly the same (≥ 0.5)", lambda s: _col(s, "department_overlap") >= 0.5, 0.055),
+    Level("some shared", lambda s: _col(s, "department_overlap") > 0, 0.04),
+    ElseLevel(0.035),
 ))
-LEAD = Comparison("lead_department", "same first-named department line", (
-    NullLevel("lead_department"),
-    Level("same lead", lambda s: _col(s, "lead_department") == 1.0, 0.80),
-    ElseLevel(0.20),
-))
+# Context m values are those of a plan that keeps its heading scheme (measured on the synthetic
+# series without regrouping); scoring.py mixes them with u when a plan was regrouped.
 SECTION = Comparison("section", "similar section headings and place inside the section", (
+    NullLevel("section_similarity"),
     Level("similar section, same place", lambda s: (_col(s, "section_similarity") >= 0.75)
-          & (_col(s, "section_rank_gap") <= 1), 0.30),
-    Level("similar section", lambda s: _col(s, "section_similarity") >= 0.75, 0.25),
+          & (_col(s, "section_rank_gap") <= 1), 0.715),
+    Level("similar section", lambda s: _col(s, "section_similarity") >= 0.75, 0.15),
     Level("related section, same place", lambda s: (_col(s, "section_similarity") >= 0.45)
-          & (_col(s, "section_rank_gap") <= 1), 0.10),
-    Level("related section", lambda s: _col(s, "section_similarity") >= 0.45, 0.15),
-    ElseLevel(0.20),
+          & (_col(s, "section_rank_gap") <= 1), 0.04),
+    Level("related section", lambda s: _col(s, "section_similarity") >= 0.45, 0.045),
+    ElseLevel(0.05),
 ))
 POSITION = Comparison("position", "relative position in two complete plans", (
     NullLevel("position_gap"),
-    Level("≤ 2% apart", lambda s: _col(s, "position_gap") <= 0.02, 0.45),
-    Level("≤ 6% apart", lambda s: _col(s, "position_gap") <= 0.06, 0.25),
-    Level("≤ 15% apart", lambda s: _col(s, "position_gap") <= 0.15, 0.15),
-    ElseLevel(0.15),
+    Level("≤ 2% apart", lambda s: _col(s, "position_gap") <= 0.02, 0.57),
+    Level("≤ 6% apart", lambda s: _col(s, "position_gap") <= 0.06, 0.30),
+    Level("≤ 15% apart", lambda s: _col(s, "position_gap") <= 0.15, 0.065),
+    ElseLevel(0.065),
 ))
-COMPARISONS: tuple[Comparison, ...] = (TEXT, ANCHORS, DEPARTMENTS, LEAD, SECTION, POSITION)
+COMPARISONS: tuple[Comparison, ...] = (TEXT, ANCHORS, DEPARTMENTS, SECTION, POSITION)
 
 
 def comparison_levels(signals: pd.DataFrame, comparisons=COMPARISONS) -> pd.DataFrame:

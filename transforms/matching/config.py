@@ -25,6 +25,13 @@ class MatchConfig:
     # Prior share of a plan's tasks that continue in the next available plan. The
     # yearly plans keep most of their work lines; 0.6 is deliberately cautious.
     continuity_rate: float = 0.6
+    # The share is re-estimated per plan pair from the pairs (EM on the mixing weight), with
+    # this many pseudo-tasks of `continuity_rate` so that an excerpt cannot move it far.
+    continuity_prior_strength: float = 20.0
+    continuity_em_iterations: int = 2
+    # Prior probability that a plan keeps the previous plan's heading scheme (the plans are
+    # regrouped every few years; the synthetic series regroups with probability 0.25 a year).
+    structure_kept_prior: float = 0.75
     # Prior share of dropped tasks that come back after an absence: most drops are final.
     gap_continuity_rate: float = 0.15
     # Below this many pairs per plan pair every pair is compared (about 220 × 220
@@ -35,6 +42,7 @@ class MatchConfig:
     ngram_top_k: int = 10
     ngram_max_df: float = 0.01
     ngram_min_df_cap: int = 20
+    ngram_min_cosine: float = 0.05  # pairs sharing less rare content are left to the other rules
     # Sorted-neighbourhood blocking inside one lead-department line.
     neighbourhood_size: int = 2
     # Blocking by a shared cited title skips titles cited by more tasks than this.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
-from transforms.matching.comparisons import SIGNAL_COLUMNS, compare
+from transforms.matching.comparisons import SIGNAL_COLUMNS, compare, text_ratio
 from transforms.matching.config import DEFAULT_CONFIG, MatchConfig
 from transforms.matching.features import prepare_features
 from transforms.matching.kinds import link_changes, shared_departments, shared_titles
@@ -30,44 +31,60 @@ def explain_link(tasks: pd.DataFrame, from_plan: str, from_task: str | int, to_p
     if features.plan_index[left] >= features.plan_index[right]:
         raise ValueError(f"{from_plan} must be an earlier plan than {to_plan}")
     model = fit_model(features, config)
-    is_gap = bool(features.plan_index[right] - features.plan_index[left] > 1)
-    pair = pd.DataFrame({"left": [left], "right": [right], "rule": ["explain"], "is_gap": [is_gap]})
-    scored = score_pairs(compare(features, pair, config.workers), features, model, config).iloc[0]
-    links = score_all_steps(features, model, config, overrides)
+    steps: list[pd.DataFrame] = []
+    links = score_all_steps(features, model, config, overrides, scored_steps=steps)
+    scored, candidate = _scored_pair(features, model, config, steps, left, right)
     decided = links[(links["left"] == left) & (links["right"] == right)]
+    pair = pd.DataFrame({"left": [left], "right": [right], "is_gap": [bool(scored["is_gap"])]})
     prior = float(prior_log2_odds(features, pair, config)[0])
     return {
         "from": {"plan": from_plan, "task_key": features.tasks.at[left, "task_key"],
                  "task_no": int(features.tasks.at[left, "task_no"]), "text": features.tasks.at[left, "text"]},
         "to": {"plan": to_plan, "task_key": features.tasks.at[right, "task_key"],
                "task_no": int(features.tasks.at[right, "task_no"]), "text": features.tasks.at[right, "text"]},
-        "signals": {c: _plain(scored[c]) for c in SIGNAL_COLUMNS},
+        "signals": {**{c: _plain(scored[c]) for c in SIGNAL_COLUMNS},
+                    "text_ratio": float(text_ratio(features, np.array([left]), np.array([right]), workers=1)[0])},
         "comparisons": weight_breakdown(scored, model),
         "prior_log2_odds": prior, "prior_probability": float(posterior(prior)),
         "match_weight": float(scored["match_weight"]), "score": float(scored["score"]),
-        "threshold": config.threshold, "review_threshold": config.review_threshold, "gap_pair": is_gap,
+        "threshold": config.threshold, "review_threshold": config.review_threshold,
+        "gap_pair": bool(scored["is_gap"]), "candidate": candidate, "blocking_rule": scored["rule"],
         "shared_titles": shared_titles(features, left, right),
         "shared_departments": shared_departments(features, left, right),
         "changes": link_changes(features, scored),
-        "decision": _decision(decided, links, left, right, float(scored["score"]), config),
+        "decision": _decision(decided, links, left, right, float(scored["score"]), candidate, config),
     }
+
+
+def _scored_pair(features, model, config: MatchConfig, steps: list[pd.DataFrame], left: int, right: int):
+    """The pair as scored in its chain step (with that step's estimates), or on its own
+    when blocking, the gap window or a rejection kept it out of the candidates."""
+    for scored in steps:
+        found = scored[(scored["left"] == left) & (scored["right"] == right)]
+        if not found.empty:
+            return found.iloc[0], True
+    is_gap = bool(features.plan_index[right] - features.plan_index[left] > 1)
+    pair = pd.DataFrame({"left": [left], "right": [right], "rule": ["explain"], "is_gap": [is_gap]})
+    return score_pairs(compare(features, pair, config.workers), features, model, config).iloc[0], False
 
 
 def _plain(value):
     return None if pd.isna(value) else float(value)
 
 
-def _decision(decided: pd.DataFrame, links: pd.DataFrame, left: int, right: int, score: float,
+def _decision(decided: pd.DataFrame, links: pd.DataFrame, left: int, right: int, score: float, candidate: bool,
               config: MatchConfig) -> dict:
     if not decided.empty:
         row = decided.iloc[0]
         return {"status": row["status"], "role": row["role"], "linked": row["status"] in ("auto", "confirmed")}
-    if score < config.review_threshold:
+    if not candidate:
+        reason = "not a candidate (blocking, gap window, or rejected by an override)"
+    elif score < config.review_threshold:
         reason = "score below the review threshold"
     elif ((links["right"] == right) & links["status"].isin(["auto", "confirmed"])).any():
         reason = "the later task continues another task with more evidence"
     elif ((links["left"] == left) & links["status"].isin(["auto", "confirmed"])).any():
         reason = "the earlier task is continued by another task with more evidence"
     else:
-        reason = "not a candidate (blocking, gap window, or rejected by an override)"
+        reason = "the one-to-one assignment preferred other pairs"
     return {"status": "not linked", "role": None, "linked": False, "reason": reason}

@@ -29,14 +29,22 @@ _PUNCT = re.compile(r"[\s\W_]+")
 _YEAR = re.compile(r"(?:19|20)\d{2}(?:\s*[—–\-~至]\s*(?:19|20)\d{2})?\s*年?度?")
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{2,14})[”\"」]")
 _STATE_PREFIX = "中华人民共和国"
-MIN_ANCHOR_CHARS = 3
+MIN_ANCHOR_CHARS = 2  # campaign names are short: 剑网, 龙腾, 蓝天
+MIN_SEARCHED_ANCHOR_CHARS = 3  # shorter anchors are matched exactly, never searched for in text
 RELATED_PREFIX_CHARS = 6  # two titles with a long common stem and ratio ≥ 0.8 are related
 RELATED_TITLE_RATIO = 80.0
+GENERIC_ANCHOR_PER_PLAN = 2.5
+
+
+# Full-width ASCII (ＡＢＣ１２３，（）) to half-width: the bulk of what NFKC changes in these texts.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def normalize_text(text: str) -> str:
     """NFKC, years removed (剑网2015 → 剑网), punctuation and spaces dropped."""
-    folded = unicodedata.normalize("NFKC", text)
+    folded = text.translate(_FULL_WIDTH)
+    if not unicodedata.is_normalized("NFKC", folded):
+        folded = unicodedata.normalize("NFKC", folded)
     return _PUNCT.sub("", _YEAR.sub("", folded))
 
 
@@ -57,9 +65,23 @@ def task_anchors(text: str, cited_titles) -> tuple[str, ...]:
 
 # Character bigrams in more than this share of all tasks (知识, 产权, 加强 …) carry no
 # evidence about which task continues which; bigrams in at most RARE_SHARE count double.
+# The minimum counts keep a handful of tasks from making every bigram "common".
 COMMON_BIGRAM_SHARE = 0.10
+COMMON_BIGRAM_MIN_TASKS = 5
 RARE_BIGRAM_SHARE = 0.01
+RARE_BIGRAM_MIN_TASKS = 2
 _SYMBOL_BASE = 0x100  # overlap symbols are code points from here on (any code point is fine)
+
+
+def drop_generic_anchors(anchors: list[tuple[str, ...]], n_plans: int) -> list[tuple[str, ...]]:
+    """Anchors named by more than GENERIC_ANCHOR_PER_PLAN tasks per plan on average (slogans
+    such as “放管服”) identify no single line of work; a recurring campaign appears about once a plan."""
+    counts: dict[str, int] = {}
+    for row in anchors:
+        for anchor in row:
+            counts[anchor] = counts.get(anchor, 0) + 1
+    generic = {a for a, c in counts.items() if c > GENERIC_ANCHOR_PER_PLAN * max(1, n_plans)}
+    return [tuple(a for a in row if a not in generic) for row in anchors]
 
 
 @dataclass(frozen=True)
@@ -80,12 +102,14 @@ class TaskFeatures:
     department_weight: np.ndarray  # Σ idf of the task's lines
     lead_department: np.ndarray  # code of the first known line, -1 if none
     anchors: list[tuple[str, ...]]
+    searchable_anchors: list[tuple[str, ...]]  # anchors long enough to look for in another task's text
     anchor_bits: np.ndarray  # uint64 Bloom signature of the anchors
     related_anchor_bits: np.ndarray  # signature of every anchor related to the task's anchors
     related_anchors: dict[str, frozenset[str]]
     section_code: np.ndarray  # row → index into `section_similarity`
     section_similarity: np.ndarray  # 0–1, distinct section titles × distinct section titles
     section_rank: np.ndarray  # 1-based order of the task inside its section
+    section_size: np.ndarray  # number of tasks in the task's section
     relative_position: np.ndarray  # position / plan size; NaN for partial plans
     plan_share: np.ndarray  # position / plan size for every plan (for sorted-neighbourhood blocking)
 
@@ -124,7 +148,9 @@ def prepare_features(tasks: pd.DataFrame) -> TaskFeatures:
     text = np.array([normalize_text(t) for t in ordered["text"]] + [None], dtype=object)[:-1]
     bigrams, symbols = weighted_bigrams(list(text))
     bits, byte_weights, weight, lead = department_signatures(ordered["lineage_ids"])
-    anchors = [task_anchors(t, c) for t, c in zip(ordered["text"], ordered["cited_titles"])]
+    anchors = drop_generic_anchors(
+        [task_anchors(t, c) for t, c in zip(ordered["text"], ordered["cited_titles"])], len(plans)
+    )
     related = related_anchor_map(anchors)
     share = ordered["position"].to_numpy(np.float64) / plans["n_tasks"].to_numpy()[plan_index]
     section_code, section_similarity = section_features(ordered["section_title"])
@@ -135,9 +161,11 @@ def prepare_features(tasks: pd.DataFrame) -> TaskFeatures:
         bigrams=bigrams, department_bits=bits, department_byte_weights=byte_weights,
         department_weight=weight, lead_department=lead,
         anchors=anchors, anchor_bits=anchor_signatures(anchors),
+        searchable_anchors=[tuple(a for a in row if len(a) >= MIN_SEARCHED_ANCHOR_CHARS) for row in anchors],
         related_anchor_bits=anchor_signatures([tuple(_related(a, related)) for a in anchors]),
         related_anchors=related, section_code=section_code, section_similarity=section_similarity,
         section_rank=ordered.groupby(["plan_id", "section_path"], sort=False).cumcount().to_numpy() + 1,
+        section_size=ordered.groupby(["plan_id", "section_path"], sort=False)["task_key"].transform("size").to_numpy(),
         relative_position=np.where(plans["partial"].to_numpy()[plan_index], np.nan, share),
         plan_share=share,
     )
@@ -151,8 +179,9 @@ def weighted_bigrams(texts: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
     """Informative character bigrams per text: weight 0 (common), 1, or 2 (rare)."""
     presence = bigram_presence(texts)
     df = np.bincount(presence.indices, minlength=presence.shape[1])
-    share = df / max(1, len(texts))
-    column_weight = np.where(share > COMMON_BIGRAM_SHARE, 0, np.where(share > RARE_BIGRAM_SHARE, 1, 2))
+    common = max(COMMON_BIGRAM_MIN_TASKS, COMMON_BIGRAM_SHARE * len(texts))
+    rare = max(RARE_BIGRAM_MIN_TASKS, RARE_BIGRAM_SHARE * len(texts))
+    column_weight = np.where(df > common, 0, np.where(df > rare, 1, 2))
     weighted = sp.csr_matrix(presence.multiply(column_weight[np.newaxis, :].astype(np.float32)))
     weighted.eliminate_zeros()
     return weighted, overlap_strings(weighted)
@@ -168,9 +197,9 @@ def bigram_presence(texts: list[str]) -> sp.csr_matrix:
     starts_bigram[ends[lengths > 0] - 1] = False  # a text's last character starts no bigram
     first = np.flatnonzero(starts_bigram)
     codes = joined[first] * (1 << 21) + joined[first + 1] if len(first) else np.array([], np.int64)
-    vocabulary, columns = np.unique(codes, return_inverse=True)
+    columns, vocabulary = pd.factorize(codes)  # hashing, faster than np.unique's sort
     presence = sp.csr_matrix(
-        (np.ones(len(first), dtype=np.float32), (owner[first], columns.ravel())),
+        (np.ones(len(first), dtype=np.float32), (owner[first], columns)),
         shape=(len(texts), len(vocabulary)),
     )
     presence.sum_duplicates()
@@ -179,14 +208,22 @@ def bigram_presence(texts: list[str]) -> sp.csr_matrix:
 
 
 def overlap_strings(weighted: sp.csr_matrix) -> np.ndarray:
-    """Sorted distinct symbols per row; a weight-2 bigram becomes two symbols (2c, 2c+1)."""
+    """Sorted distinct symbols per row; a weight-2 bigram becomes two symbols (2c, 2c+1).
+    Built for all rows at once: one code-point array, decoded once, sliced per row."""
+    weighted = sp.csr_matrix(weighted)
+    weighted.sort_indices()
+    doubled = weighted.data > 1
+    repeats = np.where(doubled, 2, 1)
+    symbols = np.repeat(2 * weighted.indices.astype(np.int64), repeats)
+    second = np.cumsum(repeats) - 1  # where each doubled entry's second symbol lands
+    symbols[second[doubled]] += 1
+    symbols += _SYMBOL_BASE
+    row_of_entry = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
+    row_lengths = np.bincount(row_of_entry, weights=repeats, minlength=weighted.shape[0]).astype(np.int64)
+    text = symbols.astype(np.uint32).tobytes().decode("utf-32-le", errors="surrogatepass")
+    bounds = np.concatenate([[0], np.cumsum(row_lengths)])
     out = np.empty(weighted.shape[0], dtype=object)
-    indptr, indices, data = weighted.indptr, weighted.indices, weighted.data
-    for row in range(weighted.shape[0]):
-        cols = indices[indptr[row]:indptr[row + 1]]
-        doubled = cols[data[indptr[row]:indptr[row + 1]] > 1]
-        symbols = np.sort(np.concatenate([2 * cols, 2 * doubled + 1])) + _SYMBOL_BASE
-        out[row] = "".join(map(chr, symbols.tolist()))
+    out[:] = [text[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
     return out
 
 
@@ -250,6 +287,8 @@ def related_anchor_map(anchors: list[tuple[str, ...]]) -> dict[str, frozenset[st
         related.setdefault(b, set()).add(a)
 
     for i, anchor in enumerate(names):
+        if len(anchor) < MIN_SEARCHED_ANCHOR_CHARS:
+            continue
         # Every anchor that starts with `anchor` sits right after it in sorted order.
         end = bisect.bisect_left(names, anchor + "\U0010ffff", lo=i + 1)
         for j in range(i + 1, end):

@@ -12,11 +12,13 @@ list of every kind that applies:
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from transforms.matching.comparisons import SIGNAL_COLUMNS
-from transforms.matching.features import TaskFeatures
+from transforms.matching.comparisons import SIGNAL_COLUMNS, text_ratio
+from transforms.matching.features import MIN_SEARCHED_ANCHOR_CHARS, TaskFeatures
 from transforms.matching.lineage import is_edge
 
 KINDS = ("identical", "reworded", "narrowed", "widened", "split", "merged", "department_changed", "stage_advanced")
@@ -34,51 +36,63 @@ LINK_COLUMNS = (
 )
 
 
+_STAGE_VERB = re.compile("|".join(sorted((v for verbs in STAGE_VERBS for v in verbs), key=len, reverse=True)))
+_STAGE_OF_VERB = {verb: stage for stage, verbs in enumerate(STAGE_VERBS) for verb in verbs}
+
+
 def stage_of(text: str) -> int | None:
-    """0 drafting, 1 issuing, 2 implementing, None if no stage verb is found."""
-    best: tuple[int, int, int] | None = None  # (position, -len, stage)
-    for stage, verbs in enumerate(STAGE_VERBS):
-        for verb in verbs:
-            at = text.find(verb)
-            if at >= 0 and (best is None or (at, -len(verb)) < best[:2]):
-                best = (at, -len(verb), stage)
-    return None if best is None else best[2]
+    """0 drafting, 1 issuing, 2 implementing, None if no stage verb is found. The earliest
+    verb decides; at one position the longest wins (研究制定 over 研究)."""
+    found = _STAGE_VERB.search(text)
+    return None if found is None else _STAGE_OF_VERB[found.group(0)]
+
+
+def change_flags(features: TaskFeatures, links: pd.DataFrame) -> pd.DataFrame:
+    """One boolean column per kind, for every link (vectorised)."""
+    left, right = links["left"].to_numpy(np.int64), links["right"].to_numpy(np.int64)
+    role = links["role"] if "role" in links else pd.Series("primary", index=links.index)
+    edges = links[is_edge(links)] if "status" in links else links.iloc[0:0]
+    split_sources = edges.loc[role.loc[edges.index] == "split", "left"]
+    merge_targets = edges.loc[role.loc[edges.index] == "merge", "right"]
+    stages = _stages(features, np.unique(np.concatenate([left, right])))
+    before = pd.Series(left).map(stages).to_numpy(dtype=np.float64)
+    after = pd.Series(right).map(stages).to_numpy(dtype=np.float64)
+    weight_left, weight_right = features.overlap_weight[left], features.overlap_weight[right]
+    departments_differ = (
+        (features.department_weight[left] > 0) & (features.department_weight[right] > 0)
+        & (features.department_bits[left] != features.department_bits[right]).any(axis=1)
+    )
+    flags = pd.DataFrame({
+        "split": (role == "split").to_numpy() | links["left"].isin(split_sources).to_numpy(),
+        "merged": (role == "merge").to_numpy() | links["right"].isin(merge_targets).to_numpy(),
+        "identical": (features.text[left] == features.text[right]) & ~departments_differ,
+        "stage_advanced": after > before,  # NaN compares False: no verb, no advance
+        "department_changed": departments_differ,
+        "narrowed": (links["right_in_left"].to_numpy(np.float64) >= CONTAINED)
+        & (weight_right <= CLEARLY_SHORTER * weight_left),
+        "widened": (links["left_in_right"].to_numpy(np.float64) >= CONTAINED)
+        & (weight_left <= CLEARLY_SHORTER * weight_right),
+    }, index=links.index)
+    flags["reworded"] = ~(flags["identical"] | flags["split"] | flags["merged"])
+    return flags
+
+
+def _stages(features: TaskFeatures, rows: np.ndarray) -> dict[int, float]:
+    out = {}
+    for row in rows.tolist():
+        stage = stage_of(features.text[row])
+        out[row] = np.nan if stage is None else float(stage)
+    return out
+
+
+KIND_PRIORITY = ("split", "merged", "identical", "stage_advanced", "department_changed", "narrowed", "widened",
+                 "reworded")
 
 
 def link_changes(features: TaskFeatures, link: pd.Series) -> list[str]:
     """Every kind that applies to one link, in priority order."""
-    left, right = int(link["left"]), int(link["right"])
-    changes = []
-    if link.get("role") == "split" or link.get("_has_split_part", False):
-        changes.append("split")
-    if link.get("role") == "merge" or link.get("_has_merge_part", False):
-        changes.append("merged")
-    departments_differ = _department_lines_differ(features, left, right)
-    if features.text[left] == features.text[right] and not departments_differ:
-        changes.append("identical")
-    before, after = stage_of(features.text[left]), stage_of(features.text[right])
-    if before is not None and after is not None and after > before:
-        changes.append("stage_advanced")
-    if departments_differ:
-        changes.append("department_changed")
-    weight_left, weight_right = features.overlap_weight[left], features.overlap_weight[right]
-    if link["right_in_left"] >= CONTAINED and weight_right <= CLEARLY_SHORTER * weight_left:
-        changes.append("narrowed")
-    if link["left_in_right"] >= CONTAINED and weight_left <= CLEARLY_SHORTER * weight_right:
-        changes.append("widened")
-    if "identical" not in changes and not {"split", "merged"} & set(changes):
-        changes.append("reworded")
-    return changes
-
-
-def _department_lines_differ(features: TaskFeatures, left: int, right: int) -> bool:
-    before = _known_lines(features.tasks.at[left, "lineage_ids"])
-    after = _known_lines(features.tasks.at[right, "lineage_ids"])
-    return bool(before) and bool(after) and before != after
-
-
-def _known_lines(ids) -> set[str]:
-    return {i for i in (ids if ids is not None else ()) if isinstance(i, str) and i}
+    flags = change_flags(features, link.to_frame().T.astype({"left": np.int64, "right": np.int64}))
+    return [kind for kind in KIND_PRIORITY if bool(flags[kind].iloc[0])]
 
 
 def describe_links(features: TaskFeatures, links: pd.DataFrame) -> pd.DataFrame:
@@ -87,50 +101,70 @@ def describe_links(features: TaskFeatures, links: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=[*LINK_COLUMNS, "changes", *SIGNAL_COLUMNS, "shared_titles",
                                      "shared_departments", "status", "role", "rule", "is_gap", "match_weight"])
     tasks = features.tasks
-    edges = links[is_edge(links)]
-    marked = links.assign(
-        _has_split_part=links["left"].isin(edges.loc[edges["role"] == "split", "left"]),
-        _has_merge_part=links["right"].isin(edges.loc[edges["role"] == "merge", "right"]),
-    )
-    changes = [link_changes(features, link) for _, link in marked.iterrows()]
+    links = links.reset_index(drop=True)
+    flags = change_flags(features, links)
+    ordered = flags[list(KIND_PRIORITY)]
+    kind = np.select([ordered[k].to_numpy() for k in KIND_PRIORITY], list(KIND_PRIORITY), default="reworded")
+    changes = _joined_flags(ordered)
     left, right = links["left"].to_numpy(), links["right"].to_numpy()
     table = pd.DataFrame({
         "from_plan": tasks["plan_id"].to_numpy()[left], "from_task_key": tasks["task_key"].to_numpy()[left],
         "from_task_no": tasks["task_no"].to_numpy()[left], "to_plan": tasks["plan_id"].to_numpy()[right],
         "to_task_key": tasks["task_key"].to_numpy()[right], "to_task_no": tasks["task_no"].to_numpy()[right],
-        "score": links["score"].round(4).to_numpy(), "kind": [c[0] for c in changes],
-        "changes": ["|".join(c) for c in changes],
+        "score": links["score"].round(4).to_numpy(), "kind": kind, "changes": np.asarray(changes, dtype=object),
     })
     for column in SIGNAL_COLUMNS:
         table[column] = links[column].to_numpy()
-    table["shared_titles"] = [shared_titles(features, a, b) for a, b in zip(left, right)]
-    table["shared_departments"] = [shared_departments(features, a, b) for a, b in zip(left, right)]
+    missing = np.flatnonzero(np.isnan(table["text_ratio"].to_numpy(np.float64)))  # left out in comparisons
+    table.loc[missing, "text_ratio"] = text_ratio(features, left[missing], right[missing], workers=1)
+    table["shared_titles"] = [shared_titles(features, a, b) for a, b in zip(left.tolist(), right.tolist())]
+    table["shared_departments"] = shared_departments_all(features, left, right)
     for column in ("status", "role", "rule", "is_gap", "match_weight"):
         table[column] = links[column].to_numpy()
     return table.sort_values(["to_plan", "to_task_no", "from_plan", "from_task_no"]).reset_index(drop=True)
 
 
+def _joined_flags(flags: pd.DataFrame) -> np.ndarray:
+    joined = pd.Series("", index=flags.index)
+    for kind in KIND_PRIORITY:
+        joined = joined.where(~flags[kind], joined + np.where(joined == "", "", "|") + kind)
+    return joined.to_numpy()
+
+
 def shared_titles(features: TaskFeatures, left: int, right: int) -> str:
     """Shared anchors; else related ones as `a ~ b`; else an anchor the other text names."""
     before, after = features.anchors[left], features.anchors[right]
+    if not before and not after:
+        return ""
     same = [a for a in before if a in after]
     if same:
         return "、".join(same)
     related = [f"{a} ~ {b}" for a in before for b in after if b in features.related_anchors.get(a, ())]
     if related:
         return "、".join(related)
-    named = [a for a in before if a in features.text[right]] + [b for b in after if b in features.text[left]]
+    named = [a for a in before if len(a) >= MIN_SEARCHED_ANCHOR_CHARS and a in features.text[right]]
+    named += [b for b in after if len(b) >= MIN_SEARCHED_ANCHOR_CHARS and b in features.text[left]]
     return "、".join(dict.fromkeys(named))
 
 
 def shared_departments(features: TaskFeatures, left: int, right: int) -> str:
     """Departments of the later task whose line also appears in the earlier task."""
-    before = _known_lines(features.tasks.at[left, "lineage_ids"])
-    names = features.tasks.at[right, "departments"]
-    lines = features.tasks.at[right, "lineage_ids"]
-    if names is None or lines is None:
-        return ""
-    return "、".join(n for n, line in zip(names, lines) if line in before)
+    return shared_departments_all(features, np.array([left]), np.array([right]))[0]
+
+
+def shared_departments_all(features: TaskFeatures, left: np.ndarray, right: np.ndarray) -> list[str]:
+    names = features.tasks["departments"].to_numpy()
+    lines = features.tasks["lineage_ids"].to_numpy()
+    out = []
+    for a, b in zip(left.tolist(), right.tolist()):
+        before = _known_lines(lines[a])
+        pairs = zip(names[b] if names[b] is not None else (), lines[b] if lines[b] is not None else ())
+        out.append("、".join(n for n, line in pairs if line in before) if before else "")
+    return out
+
+
+def _known_lines(ids) -> set[str]:
+    return {i for i in (ids if ids is not None else ()) if isinstance(i, str) and i}
 
 
 def plan_changes(features: TaskFeatures, links: pd.DataFrame) -> pd.DataFrame:

@@ -5,8 +5,8 @@ later plan is matched against the previous plan and against the *open tails* of
 older plans within the window: tasks that were not continued by any plan since, so
 a task absent from the plans in between still links to its last appearance.
 
-A lineage is a tree: every task takes the lineage of its primary parent (the best
-accepted incoming link); split parts join their parent's lineage; a merge part's own
+A lineage is a tree: every task takes the lineage of its primary parent (its only
+accepted incoming link, or for a merged task the part it shares most content with); split parts join their parent's lineage; a merge part's own
 line ends at the merge (it is recorded as a link, but lineages never fuse, so adding
 a year cannot renumber existing lineages). A tree keeps the id its members had in
 `previous_lineage` (the earliest member's); only trees with no previous id get a new
@@ -60,60 +60,68 @@ def is_edge(links: pd.DataFrame) -> pd.Series:
 def assign_lineage(features: TaskFeatures, links: pd.DataFrame,
                    previous_lineage: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per task: (lineage_id, plan_id, task_key, task_no)."""
-    parent = primary_parents(features.size, links)
-    root = _roots(parent)
     tasks = features.tasks
-    previous = _previous_ids(tasks, previous_lineage)
-    lineage_of_root: dict[int, str] = {}
-    used: set[str] = set()
-    # Trees in order of their root, so the older line keeps a contested previous id.
-    for tree_root, members in sorted(_members_by_root(root).items()):
-        wanted = [previous[m] for m in members if previous[m] is not None]
-        chosen = next((w for w in wanted if w not in used), None)
-        if chosen is None:
-            chosen = _new_id(tasks.at[tree_root, "plan_id"], tasks.at[tree_root, "task_key"], used)
-        used.add(chosen)
-        lineage_of_root[tree_root] = chosen
+    root = tree_roots(primary_parents(features.size, links))
+    lineage_of_root = _kept_ids(root, _previous_ids(tasks, previous_lineage))
+    used = set(lineage_of_root.values())
+    plan_ids, keys = tasks["plan_id"].to_numpy(), tasks["task_key"].to_numpy()
+    for tree_root in np.unique(root).tolist():
+        if tree_root not in lineage_of_root:
+            lineage_of_root[tree_root] = _new_id(plan_ids[tree_root], keys[tree_root], used)
+            used.add(lineage_of_root[tree_root])
     return pd.DataFrame({
-        "lineage_id": [lineage_of_root[r] for r in root],
-        "plan_id": tasks["plan_id"].to_numpy(), "task_key": tasks["task_key"].to_numpy(),
-        "task_no": tasks["task_no"].to_numpy(),
+        "lineage_id": pd.Series(root).map(lineage_of_root).to_numpy(),
+        "plan_id": plan_ids, "task_key": keys, "task_no": tasks["task_no"].to_numpy(),
     })
 
 
+def _kept_ids(root: np.ndarray, previous: np.ndarray) -> dict[int, str]:
+    """Previous ids kept per tree: the id of the tree's earliest member that had one. When two
+    trees claim one id (a previous lineage was cut in two), the tree with the older root keeps
+    it and the other takes its next previous id, if any."""
+    wanted = pd.DataFrame({"root": root, "row": np.arange(len(root)), "previous": previous}).dropna()
+    wanted = wanted.drop_duplicates(["root", "previous"]).sort_values(["root", "row"], kind="stable")
+    first = wanted.drop_duplicates("root")
+    clean = ~first["previous"].duplicated(keep=False)
+    kept = dict(zip(first.loc[clean, "root"].tolist(), first.loc[clean, "previous"].tolist()))
+    used = set(kept.values())
+    for tree_root, ids in wanted[wanted["root"].isin(first.loc[~clean, "root"])].groupby("root", sort=True)["previous"]:
+        chosen = next((i for i in ids if i not in used), None)
+        if chosen is not None:
+            kept[int(tree_root)] = chosen
+            used.add(chosen)
+    return kept
+
+
 def primary_parents(size: int, links: pd.DataFrame) -> np.ndarray:
-    """Parent row per row (-1 for roots): confirmed links first, then the highest score."""
+    """Parent row per row (-1 for roots): a confirmed link first; among the parents of a
+    merged task, the one sharing the most content (the lineage follows the larger part)."""
     parent = np.full(size, -1, dtype=np.int64)
     edges = links[is_edge(links)]
     if edges.empty:
         return parent
     edges = edges.assign(_confirmed=edges["status"] == "confirmed")
-    edges = edges.sort_values(["_confirmed", "score"], ascending=False).drop_duplicates("right")
+    edges = edges.sort_values(["_confirmed", "shared_weight", "score"], ascending=False).drop_duplicates("right")
     parent[edges["right"].to_numpy()] = edges["left"].to_numpy()
     return parent
 
 
-def _roots(parent: np.ndarray) -> np.ndarray:
-    # Rows are in plan order and parents always come from earlier plans, so one pass suffices.
-    root = np.arange(len(parent))
-    for row in range(len(parent)):
-        if parent[row] >= 0:
-            root[row] = root[parent[row]]
-    return root
+def tree_roots(parent: np.ndarray) -> np.ndarray:
+    """Root row of every row, by pointer jumping (parents always sit in earlier plans)."""
+    root = np.where(parent >= 0, parent, np.arange(len(parent)))
+    while True:
+        jumped = root[root]
+        if np.array_equal(jumped, root):
+            return root
+        root = jumped
 
 
-def _members_by_root(root: np.ndarray) -> dict[int, list[int]]:
-    members: dict[int, list[int]] = {}
-    for row, r in enumerate(root):
-        members.setdefault(int(r), []).append(row)
-    return members
-
-
-def _previous_ids(tasks: pd.DataFrame, previous_lineage: pd.DataFrame | None) -> list[str | None]:
+def _previous_ids(tasks: pd.DataFrame, previous_lineage: pd.DataFrame | None) -> np.ndarray:
     if previous_lineage is None or previous_lineage.empty:
-        return [None] * len(tasks)
-    known = dict(zip(zip(previous_lineage["plan_id"], previous_lineage["task_key"]), previous_lineage["lineage_id"]))
-    return [known.get(key) for key in zip(tasks["plan_id"], tasks["task_key"])]
+        return np.full(len(tasks), None, dtype=object)
+    known = previous_lineage.drop_duplicates(["plan_id", "task_key"])[["plan_id", "task_key", "lineage_id"]]
+    merged = tasks[["plan_id", "task_key"]].merge(known, on=["plan_id", "task_key"], how="left")
+    return merged["lineage_id"].astype(object).where(merged["lineage_id"].notna(), None).to_numpy()
 
 
 def _new_id(plan_id: str, task_key: str, used: set[str]) -> str:

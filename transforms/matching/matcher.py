@@ -23,8 +23,8 @@ from transforms.matching.lineage import assign_lineage, chain_steps
 from transforms.matching.overrides import LinkOverride, apply_overrides, parse_overrides, resolve_overrides
 from transforms.matching.scoring import FellegiSunterModel, fit_u, prior_log2_odds, score_pairs
 
-__all__ = ["MatchConfig", "MatchResult", "LinkOverride", "match_plans", "parse_overrides", "fit_model",
-           "score_all_steps"]
+__all__ = ["MatchConfig", "MatchResult", "LinkOverride", "match_plans", "parse_overrides", "explain_link",
+           "fit_model", "score_all_steps"]
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,10 @@ def fit_model(features: TaskFeatures, config: MatchConfig) -> FellegiSunterModel
 
 
 def score_all_steps(features: TaskFeatures, model: FellegiSunterModel, config: MatchConfig,
-                    overrides: Sequence[LinkOverride] = ()) -> pd.DataFrame:
+                    overrides: Sequence[LinkOverride] = (), scored_steps: list | None = None) -> pd.DataFrame:
     """Walk the plans in order; each step links the later plan to the previous plan and
-    to the open tails of older plans. Returns every decided link (rows = task rows)."""
+    to the open tails of older plans. Returns every decided link (rows = task rows);
+    every step's scored candidates are appended to `scored_steps` when given (for explain)."""
     confirmed, rejected = resolve_overrides(features, overrides)
     decided: list[pd.DataFrame] = []
 
@@ -56,6 +57,8 @@ def score_all_steps(features: TaskFeatures, model: FellegiSunterModel, config: M
         pairs = step_candidates(features, step.direct_rows, step.gap_rows, step.later_rows, config)
         pairs = apply_overrides(pairs, step.later_rows, confirmed, rejected)
         scored = score_pairs(compare(features, pairs, config.workers), features, model, config)
+        if scored_steps is not None:
+            scored_steps.append(scored)
         decided.append(decide_links(scored, confirmed, config))
     return links_so_far()
 
@@ -76,3 +79,12 @@ def match_plans(
         lineage=assign_lineage(features, links, previous_lineage),
         plan_changes=plan_changes(features, links),
     )
+
+
+def explain_link(tasks: pd.DataFrame, from_plan: str, from_task, to_plan: str, to_task,
+                 config: MatchConfig = DEFAULT_CONFIG, overrides: Sequence[LinkOverride] = ()) -> dict:
+    """Every component score, shared titles and departments, and the decision for one pair
+    (see transforms.matching.explain; imported here so the facade offers the whole API)."""
+    from transforms.matching.explain import explain_link as explain
+
+    return explain(tasks, from_plan, from_task, to_plan, to_task, config, overrides)

@@ -1,0 +1,98 @@
+"""Run the committed Great Expectations suites on batches, and build the Data Docs.
+
+The GX project lives in `expectations/gx/` and is the source of truth: suites
+(`expectations/*.json`), one validation definition and one checkpoint per suite, and a
+pandas datasource with one dataframe asset per suite. Nothing here creates or rewrites
+those files; to change a rule, edit the suite JSON.
+
+An expectation's `severity` says whether it blocks a load ("critical") or only warns
+("warning"); its `meta` holds a stable `name`, the `failure` message and an `example`
+template that turns failing rows into text (see `reports.format_examples`).
+
+`import great_expectations` takes about 4 s, so it happens inside `_context()`, on the
+first validation of a process, and never when this module is imported.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+
+from expectations.batches import Batch
+from expectations.reports import ExpectationOutcome, ValidationReport, format_examples
+
+PROJECT_DIR = Path(__file__).resolve().parent  # GX puts its project in PROJECT_DIR / "gx"
+DATA_DOCS_INDEX = PROJECT_DIR / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def run_batches(batches: list[Batch], *, keep_results: bool = False) -> list[ValidationReport]:
+    """Validate each batch with its suite; `keep_results` stores the results for the Data Docs."""
+    return [run_batch(batch, keep_results=keep_results) for batch in batches]
+
+
+def run_batch(batch: Batch, *, keep_results: bool = False) -> ValidationReport:
+    checkpoint = _context().checkpoints.get(batch.suite)
+    parameters = {"dataframe": batch.frame}
+    if keep_results:
+        # a checkpoint run writes its result to gx/uncommitted/validations, where the Data Docs read it
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        result = checkpoint.run(batch_parameters=parameters, run_id=RunIdentifier(run_name=_run_name(batch)))
+        suite_result = next(iter(result.run_results.values()))
+    else:
+        definition = checkpoint.validation_definitions[0]
+        suite_result = definition.batch_definition.get_batch(batch_parameters=parameters).validate(
+            definition.suite, result_format=checkpoint.result_format)
+    outcomes = tuple(_outcome(result) for result in suite_result.results)
+    return ValidationReport(batch.suite, batch.plan_id, batch.source_name,
+                            all(o.success for o in outcomes if o.blocking), outcomes)
+
+
+def build_data_docs() -> Path:
+    """Rebuild the Data Docs site from the stored results; returns its index page."""
+    _context().build_data_docs()
+    return DATA_DOCS_INDEX
+
+
+def _outcome(result) -> ExpectationOutcome:
+    config = result.expectation_config
+    meta = config.meta or {}
+    name = meta.get("name", config.type)
+    blocking = str(getattr(config.severity, "value", config.severity)) == "critical"
+    problem = _exception(result.exception_info)
+    if problem is not None:
+        # a rule that cannot be evaluated (e.g. a missing column) is a bug: it blocks, whatever its severity
+        return ExpectationOutcome(name, True, False, f"{name} could not be evaluated: {problem}")
+    if result.success:
+        return ExpectationOutcome(name, blocking, True, config.description or name)
+    example = meta.get("example", {})
+    rows = result.result.get("unexpected_index_list") or []
+    examples = format_examples(rows, example.get("label", ""), example.get("row")) if example else ()
+    return ExpectationOutcome(name, blocking, False, meta.get("failure", name), examples)
+
+
+def _exception(info: dict | None) -> str | None:
+    """The error that stopped an expectation, if any. GX reports it either directly or per metric."""
+    if not info:
+        return None
+    for entry in [info, *(value for value in info.values() if isinstance(value, dict))]:
+        if entry.get("raised_exception"):
+            return entry.get("exception_message") or "unknown error"
+    return None
+
+
+def _run_name(batch: Batch) -> str:
+    # GX stores results under the run name, in file paths: no path separators
+    parts = [batch.suite, batch.plan_id or "all plans", batch.source_name or "merged"]
+    return re.sub(r"[/\\]", "_", " · ".join(parts))
+
+
+@functools.cache
+def _context():
+    """The file-backed GX project, opened once per process (quietly: no analytics, no progress bars)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    return gx.get_context(mode="file", project_root_dir=PROJECT_DIR)

@@ -1,0 +1,190 @@
+"""CLI commands about task lineages: `lineage`, `explain`, `review`, `evaluate`.
+
+Thin wrappers: each reads the warehouse read-only and calls one library function
+(`warehouse.links.read_lineage_by_source`, `transforms.matching.explain.explain_link`,
+`warehouse.links.read_review`, `transforms.matching.evaluation.evaluate_gold`).
+Matching itself runs in the `link-plans` flow (`ipplans run`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from warehouse.connection import connect, default_db_path
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
+OverridesOption = Annotated[Path | None, typer.Option(
+    "--overrides", help="Curated link decisions (default: link_overrides.csv beside the DuckDB file)")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("lineage")(lineage)
+    app.command("explain")(explain)
+    app.command("review")(review)
+    app.command("evaluate")(evaluate)
+
+
+def _console() -> Console:
+    console = Console(markup=False, highlight=False)  # texts are data, not rich markup
+    return console if console.is_terminal else Console(markup=False, highlight=False, width=160)
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True).print(f"error: {message}", style="red", markup=False)
+    raise typer.Exit(code=1)
+
+
+def lineage(
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV (source,number,lineage) instead of a table.")] = False,
+    db: DbOption = None,
+) -> None:
+    """The lineage of every task of every ingested file (copies of one plan share lineages).
+
+    Example: ipplans lineage --csv > lineage.csv
+    """
+    from warehouse.links import read_lineage_by_source
+
+    con = connect(db or default_db_path(), read_only=True)
+    try:
+        rows = read_lineage_by_source(con)
+    finally:
+        con.close()
+    if csv:
+        rows.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    table = Table(title="Task lineages")
+    for column in ("source", "number", "lineage"):
+        table.add_column(column)
+    for source, number, line in rows.itertuples(index=False):
+        table.add_row(source, str(number), line or "")
+    _console().print(table)
+
+
+def _task_ref(reference: str) -> tuple[str, str]:
+    plan, sep, task = reference.rpartition(":")
+    if not sep or not plan or not task:
+        raise typer.BadParameter(f"{reference!r}: write a task as PLAN:NUMBER, e.g. 2016:1 or 2021-2022:3")
+    return plan, task
+
+
+def explain(
+    earlier: Annotated[str, typer.Argument(help="Earlier task as PLAN:NUMBER, e.g. 2016:1")],
+    later: Annotated[str, typer.Argument(help="Later task as PLAN:NUMBER, e.g. 2020:22")],
+    db: DbOption = None,
+    overrides: OverridesOption = None,
+) -> None:
+    """Why two tasks are (not) linked: every signal, its level and weight, and the decision.
+
+    Example: ipplans explain 2016:1 2020:22
+    """
+    from sources.registry import load_department_registry
+    from transforms.matching.explain import explain_link
+    from transforms.matching.overrides import parse_overrides
+    from warehouse.links import read_tasks_frame
+
+    (from_plan, from_task), (to_plan, to_task) = _task_ref(earlier), _task_ref(later)
+    path = db or default_db_path()
+    decisions_file = overrides or Path(path).parent / "link_overrides.csv"
+    decisions = parse_overrides(decisions_file.read_text(encoding="utf-8-sig")) if decisions_file.is_file() else []
+    con = connect(path, read_only=True)
+    try:
+        tasks = read_tasks_frame(con, load_department_registry())
+    finally:
+        con.close()
+    try:
+        found = explain_link(tasks, from_plan, from_task, to_plan, to_task, overrides=decisions)
+    except (KeyError, ValueError) as error:
+        _fail(str(error.args[0] if error.args else error))
+    _console().print(_explain_table(found))
+
+
+def _explain_table(found: dict) -> Table:
+    decision = found["decision"]
+    verdict = decision["status"] + (f" ({decision['reason']})" if decision.get("reason") else "")
+    table = Table(title=f"{found['from']['plan']}:{found['from']['task_no']} → {found['to']['plan']}:"
+                        f"{found['to']['task_no']}   score {found['score']:.3f}   {verdict}")
+    for column in ("comparison", "level", "weight (bits)", "u"):
+        table.add_column(column)
+    table.add_row("prior", "gap pair" if found["gap_pair"] else "consecutive plans",
+                  f"{found['prior_log2_odds']:+.2f}", "")
+    for name, part in found["comparisons"].items():
+        table.add_row(name, part["level"], f"{part['weight']:+.2f}", "" if part["u"] is None else f"{part['u']:.4f}")
+    for name, value in found["signals"].items():
+        table.add_row(f"  {name}", "" if value is None else f"{value:.3f}", "", "")
+    table.add_row("shared titles", found["shared_titles"] or "-", "", "")
+    table.add_row("shared departments", found["shared_departments"] or "-", "", "")
+    table.add_row("changes", "|".join(found["changes"]) or "-", "", "")
+    table.add_row("earlier text", found["from"]["text"], "", "")
+    table.add_row("later text", found["to"]["text"], "", "")
+    return table
+
+
+def review(db: DbOption = None) -> None:
+    """Pairs the matcher would link but is not sure of (listed for a person to confirm or reject).
+
+    Record decisions in link_overrides.csv (from_plan,from_task,to_plan,to_task,decision,note).
+    Example: ipplans review
+    """
+    from warehouse.links import read_review
+
+    con = connect(db or default_db_path(), read_only=True)
+    try:
+        rows = read_review(con)
+    finally:
+        con.close()
+    table = Table(title=f"Links to review ({len(rows)})")
+    for column in ("earlier", "later", "score", "kind", "shared titles", "earlier text", "later text"):
+        table.add_column(column, overflow="fold")
+    for row in rows.itertuples(index=False):
+        table.add_row(f"{row.from_plan}:{row.from_task_no}", f"{row.to_plan}:{row.to_task_no}", f"{row.score:.3f}",
+                      row.kind or "", row.shared_titles or "", row.from_text or "", row.to_text or "")
+    _console().print(table)
+
+
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold CSV: left_file,left_task,right_file,right_task,label,note")],
+    db: DbOption = None,
+    labelled_only: Annotated[bool, typer.Option(
+        "--labelled-only", help="Score only the labelled rows (default: closed world within labelled file pairs)")]
+    = False,
+) -> None:
+    """Precision, recall and F1 of the lineages against a gold file, and every miss.
+
+    Example: ipplans evaluate ../shared/eval/gold_dev.csv
+    """
+    from transforms.matching.evaluation import evaluate_gold, read_gold
+    from warehouse.links import read_previous_lineage, read_source_tasks
+
+    if not gold.is_file():
+        _fail(f"no gold file at {gold}")
+    con = connect(db or default_db_path(), read_only=True)
+    try:
+        source_tasks, lineage_rows = read_source_tasks(con), read_previous_lineage(con)
+    finally:
+        con.close()
+    labels = _match_file_names(read_gold(gold.read_text(encoding="utf-8-sig")), set(source_tasks["source"]))
+    result = evaluate_gold(labels, source_tasks, lineage_rows, closed_world=not labelled_only)
+    console = _console()
+    console.print(result.summary())
+    if len(result.misses):
+        table = Table(title="Misses")
+        for column in ("left", "right", "label", "error", "note"):
+            table.add_column(column, overflow="fold")
+        for miss in result.misses.itertuples(index=False):
+            table.add_row(f"{miss.left_file}:{miss.left_task}", f"{miss.right_file}:{miss.right_task}", miss.label,
+                          miss.error, miss.note or "")
+        console.print(table)
+
+
+def _match_file_names(gold, ingested: set[str]):
+    """Gold rows name files; ingested sources keep the name as given, which may include folders."""
+    by_base = {Path(name).name: name for name in ingested}
+    for column in ("left_file", "right_file"):
+        gold[column] = [name if name in ingested else by_base.get(Path(name).name, name) for name in gold[column]]
+    return gold

@@ -1,0 +1,95 @@
+"""CLI command `ipplans validate`: re-run the data-quality suites on what the warehouse holds.
+
+A thin wrapper around `expectations.gate.validate_loaded` and `check_links`; it prints one
+row per suite run that passed, and one row per expectation that failed or warned, with
+example rows. Exit code 1 when a blocking expectation fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from expectations.reports import ValidationReport
+from warehouse.connection import connect, default_db_path
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
+STATUS_STYLES = {"ok": "green", "warning": "yellow", "FAILED": "red"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate)
+
+
+def validate(
+    plan: Annotated[str | None, typer.Argument(help="Only this plan, e.g. 2020 (task links are checked only "
+                                                    "when no plan is given)")] = None,
+    db: DbOption = None,
+    docs: Annotated[bool, typer.Option("--docs", help="Also build the Great Expectations Data Docs "
+                                                      "(expectations/gx/uncommitted/data_docs/local_site/)")] = False,
+) -> None:
+    """Check the loaded plans (and task links) against the data-quality suites.
+
+    Example: ipplans validate --docs
+    """
+    from expectations.gate import check_links, validate_loaded
+
+    con = connect(db or default_db_path(), read_only=True)
+    try:
+        reports = validate_loaded(con, plan, keep_results=docs)
+        if plan is None:
+            reports.append(check_links(con, keep_results=docs))
+    finally:
+        con.close()
+    console = _console()
+    if plan is not None and not reports:
+        Console(stderr=True).print(f"error: no plan {plan!r} in the warehouse (see `ipplans plans`)",
+                                   style="red", markup=False)
+        raise typer.Exit(1)
+    console.print(_table(reports))
+    console.print(_summary(reports))
+    if docs:
+        from expectations.suites import build_data_docs
+
+        console.print(f"Data Docs: {build_data_docs()}", soft_wrap=True)  # a path to copy: never wrapped
+    if not all(report.success for report in reports):
+        raise typer.Exit(1)
+
+
+def _console() -> Console:
+    console = Console(markup=False, highlight=False)  # names and texts are data, not rich markup
+    if console.is_terminal:
+        return console
+    # piped: rich assumes 80 columns (or $COLUMNS), too narrow for the example rows
+    return Console(markup=False, highlight=False, width=max(console.width, 120))
+
+
+def _table(reports: list[ValidationReport]) -> Table:
+    table = Table(title="Data-quality checks")
+    table.add_column("plan · source", no_wrap=True)
+    table.add_column("suite · expectation", overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("details (example rows)", overflow="fold", ratio=1)
+    for report in reports:
+        where = f"{report.plan_id or 'all plans'} · {report.source_name or 'merged'}"
+        problems = [o for o in report.results if not o.success]
+        if not problems:
+            checked = f"all {len(report.results)} passed" if report.results else "nothing to check yet"
+            table.add_row(where, report.suite, "ok", checked, style=STATUS_STYLES["ok"])
+        for outcome in problems:
+            status = "FAILED" if outcome.blocking else "warning"
+            table.add_row(where, f"{report.suite} · {outcome.expectation}", status, outcome.describe(),
+                          style=STATUS_STYLES[status])
+    return table
+
+
+def _summary(reports: list[ValidationReport]) -> str:
+    failures = sum(len(report.failures) for report in reports)
+    warnings = sum(len(report.warnings) for report in reports)
+    plans = len({report.plan_id for report in reports if report.plan_id})
+    verdict = f"{failures} blocking failure(s)" if failures else "no blocking failures"
+    return f"{plans} plan(s), {len(reports)} suite runs: {verdict}, {warnings} warning(s)"

@@ -1,0 +1,38 @@
+"""CLI command `ipplans serve`: register the scheduled deployments and run them.
+
+Thin wrapper around `flows.serve.serve`. Prefect is imported only when the command
+runs, so registering this command costs the read-only commands nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
+OutOption = Annotated[Path | None, typer.Option(help="Report folder (default: reports/ beside the DuckDB's folder)")]
+InboxOption = Annotated[Path | None, typer.Option(help="Inbox folder (default: inbox/ beside the DuckDB file)")]
+CatalogueOption = Annotated[Path | None, typer.Option(help="Extra catalogue CSV (same columns as the packaged one)")]
+LangOption = Annotated[str, typer.Option(help="Language of the report labels: zh or en")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(db: DbOption = None, out: OutOption = None, inbox: InboxOption = None,
+          catalogue_file: CatalogueOption = None, lang: LangOption = "zh") -> None:
+    """Serve the daily pipeline and weekly reports deployments until stopped (needs `prefect server start`).
+
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api ipplans serve
+    """
+    from flows.serve import serve as serve_deployments
+    from warehouse.connection import default_db_path
+
+    try:
+        serve_deployments(db or default_db_path(), out=out, inbox=inbox, catalogue_file=catalogue_file, lang=lang)
+    except (RuntimeError, ImportError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc

@@ -1,0 +1,67 @@
+"""Flow `link-plans`: match the tasks of every plan into lineages across years.
+
+Reads the warehouse's tasks (with resolved departments), the lineage ids already given,
+and the curated overrides CSV (`link_overrides.csv` beside the DuckDB file unless
+`overrides` names another file; a missing file means no overrides). Writes the links,
+lineage and plan changes, then checks them with the link suites, all in one
+transaction: when a blocking check fails, nothing of the new matching is kept.
+
+Existing lineage ids are passed back to the matcher, so a new year joins the lineages
+already there and ids stay stable. Matching is one task for all plans (vectorised
+inside), never one task per plan item.
+
+Run it: `from flows.link import link_plans; link_plans(db="data/ipplans.duckdb")`;
+`ipplans run` calls it when an ingest changed something.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.steps import (check_links, load_registry_and_catalogue, match, open_warehouse, overrides_file,
+                         progress_advance, progress_start, read_link_inputs, read_overrides, write_links)
+from warehouse.load import transaction
+
+LINK = "link"
+
+
+@dataclass
+class LinkSummary:
+    """How many links, lineages and plan changes the matching wrote."""
+
+    links: int = 0
+    lineages: int = 0
+    plan_changes: int = 0
+    overrides: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+read_inputs_task = task(read_link_inputs, name="read-tasks", cache_policy=NO_CACHE)
+read_overrides_task = task(read_overrides, name="read-overrides", cache_policy=NO_CACHE)
+match_task = task(match, name="match", cache_policy=NO_CACHE)
+write_task = task(write_links, name="write-links", cache_policy=NO_CACHE)
+validate_task = task(check_links, name="validate-links", cache_policy=NO_CACHE)
+
+
+@flow(name="link-plans")
+def link_plans(db: str | None = None, overrides: str | None = None) -> LinkSummary:
+    """Match every plan's tasks, keeping existing lineage ids; write and check in one transaction."""
+    progress_start(LINK, 1)
+    registry, _ = load_registry_and_catalogue()
+    decisions = read_overrides_task(overrides or overrides_file(db))
+    with open_warehouse(db) as con:
+        tasks, previous_lineage = read_inputs_task(con, registry)
+        result = match_task(tasks, previous_lineage, decisions)
+        with transaction(con):
+            write_task(con, result)
+            warnings = validate_task(con)
+    progress_advance(LINK)
+    return LinkSummary(links=len(result.links), lineages=_distinct(result.lineage, "lineage_id"),
+                       plan_changes=len(result.plan_changes), overrides=len(decisions), warnings=warnings)
+
+
+def _distinct(frame, column: str) -> int:
+    return int(frame[column].nunique()) if column in frame else 0

@@ -1,0 +1,229 @@
+"""Flow `pipeline`: everything new since the last run — ingest, then link, then reports.
+
+Reads: the files waiting in the inbox (`inbox/` beside the DuckDB file), the official
+pages of the plan catalogue (with `catalogue=True`; `catalogue_file` adds or overrides
+catalogue rows) and the paths/URLs given. Writes: the warehouse (sources, links), the
+run history (`warehouse.runs`), the report files, and moves each inbox file to
+`processed/` or to `rejected/` with a reason file.
+
+Sources whose content is already loaded are skipped before parsing; matching runs only
+when the ingest changed something; reports are rebuilt after an ingest that changed
+something (or when the report folder is still empty). When a source or a step fails, the
+run is recorded as partial or failed and the flow raises `PipelineFailed` (so the Prefect
+run shows Failed); its `.summary` says what was done.
+
+Run it: `ipplans run` (adds the bundled sample and ../shared/plans), `ipplans serve`
+(daily deployment), or `pipeline(paths=["plan.md"], db="data/ipplans.duckdb", out="reports")`.
+Read/parse go to a Dask cluster with `dask="tcp://scheduler:8786"` (or `"local"`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+
+from flows.ingest import IngestSummary, ingest_sources
+from flows.link import LinkSummary, link_plans
+from flows.steps import (inbox_dir, is_url, open_warehouse, progress_advance, progress_start, reports_dir,
+                         warehouse_path)
+from sources.fetch import FetchPolicy
+
+REPORT = "report"
+
+
+@dataclass(frozen=True)
+class Input:
+    location: str
+    origin: str  # "path" | "inbox" | "catalogue"
+
+
+@dataclass(frozen=True)
+class InboxMove:
+    file: str  # as it was in the inbox
+    moved_to: str
+    reason: str | None = None  # why it was rejected
+
+
+@dataclass
+class PipelineSummary:
+    """What one pipeline run did; `ipplans run` prints it."""
+
+    run_id: str | None = None
+    ingest: IngestSummary = field(default_factory=IngestSummary)
+    links: LinkSummary | None = None
+    reports: object = None  # flows.reports.ReportSummary, when reports were published
+    reports_dir: str | None = None
+    inbox: list[InboxMove] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "link: …", "report: …"
+
+    @property
+    def ok(self) -> bool:
+        return self.ingest.ok and not self.errors
+
+    @property
+    def outcome(self) -> str:
+        """For the run history: ok, partial (some sources failed, the rest went through) or failed."""
+        if self.errors:
+            return "failed"
+        return "partial" if self.ingest.failures else "ok"
+
+    @property
+    def warnings(self) -> list[str]:
+        return [*self.ingest.warnings, *(self.links.warnings if self.links else [])]
+
+    def describe(self) -> str:
+        loaded = sum(1 for result in self.ingest.results if result.status != "unchanged")
+        return (f"{loaded} sources loaded, {len(self.ingest.skipped)} unchanged, "
+                f"{len(self.ingest.failures)} failed" + "".join(f"; {error}" for error in self.errors))
+
+
+class PipelineFailed(RuntimeError):
+    """Raised at the end of a run where a source or a step failed; `.summary` has the details."""
+
+    def __init__(self, summary: PipelineSummary):
+        super().__init__(summary.describe())
+        self.summary = summary
+
+
+@flow(name="pipeline")
+def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | None = None, strict: bool = False,
+             inbox: str | None = None, catalogue: bool = False, catalogue_file: str | None = None,
+             overrides: str | None = None, lang: str = "zh", dask: str | None = None,
+             fetch_policy: FetchPolicy | None = None) -> PipelineSummary:
+    """Ingest inbox + catalogue + paths, link if anything changed, publish reports, record the run."""
+    inbox_folder = Path(inbox) if inbox else inbox_dir(db)
+    inputs = collect_inputs(paths or [], inbox_folder, catalogue, catalogue_file)
+    summary = PipelineSummary(reports_dir=str(Path(out) if out else reports_dir(db)))
+    summary.run_id = _start_run(db, inputs)
+    try:
+        summary.ingest = _ingest(inputs, db, strict, catalogue_file, fetch_policy, dask)
+        summary.inbox = settle_inbox(inbox_folder, inputs, summary.ingest)
+        if summary.ingest.changed:
+            summary.links = _step(summary, "link", link_plans, db=db, overrides=overrides)
+        if _reports_due(summary):
+            summary.reports = _step(summary, REPORT, _publish_reports, db, summary.reports_dir, lang)
+    except BaseException as exc:
+        _finish_run(db, summary.run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings)
+        raise
+    _finish_run(db, summary.run_id, summary.outcome, summary.describe(), summary.warnings)
+    if not summary.ok:
+        raise PipelineFailed(summary)
+    return summary
+
+
+def collect_inputs(paths: list[str], inbox: Path, catalogue: bool, catalogue_file: str | None) -> list[Input]:
+    """The given paths, the files waiting in the inbox, and (if asked) every catalogue URL."""
+    from sources.inbox import pending
+
+    inputs = [Input(str(path), "path") for path in paths]
+    inputs += [Input(str(path), "inbox") for path in pending(inbox)]
+    if catalogue:
+        from sources.catalogue import load_catalogue
+
+        entries = load_catalogue(Path(catalogue_file) if catalogue_file else None)
+        inputs += [Input(entry.official_url, "catalogue") for entry in entries if entry.official_url]
+    return inputs
+
+
+def settle_inbox(inbox: Path, inputs: list[Input], ingest: IngestSummary) -> list[InboxMove]:
+    """Move each inbox file that was dealt with: loaded or unchanged → processed/, failed → rejected/.
+
+    A file left out of a rolled-back strict batch stays in the inbox for the next run.
+    """
+    from sources.inbox import mark_processed, mark_rejected
+
+    failed = {failure.location: failure.problem for failure in ingest.failures}
+    settled = set(ingest.settled)
+    moves = []
+    for item in inputs:
+        if item.origin != "inbox":
+            continue
+        if item.location in failed:
+            reason = failed[item.location]
+            moves.append(InboxMove(item.location, str(mark_rejected(Path(item.location), inbox, reason)), reason))
+        elif item.location in settled:
+            moves.append(InboxMove(item.location, str(mark_processed(Path(item.location), inbox))))
+    return moves
+
+
+def _ingest(inputs: list[Input], db, strict, catalogue_file, fetch_policy, dask: str | None) -> IngestSummary:
+    ingest = ingest_sources if dask is None else ingest_sources.with_options(task_runner=_dask_runner(dask))
+    return ingest([item.location for item in inputs], db=db, strict=strict, catalogue_file=catalogue_file,
+                  fetch_policy=fetch_policy)
+
+
+def _dask_runner(dask: str):
+    """A Dask task runner for read/parse: "local" starts a cluster on this machine, else a scheduler address."""
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:
+        raise ImportError("running on Dask needs prefect-dask: pip install 'ipplans[dask]'") from exc
+    return DaskTaskRunner() if dask == "local" else DaskTaskRunner(address=dask)
+
+
+def _step(summary: PipelineSummary, name: str, function, *args, **kwargs):
+    """Run a later step; its failure is recorded in the summary so the run can still be recorded."""
+    try:
+        return function(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 — reported by step name, and the run fails at the end
+        get_run_logger().error("%s step failed: %s", name, exc)
+        summary.errors.append(f"{name}: {exc}")
+        return None
+
+
+def _reports_due(summary: PipelineSummary) -> bool:
+    """After an ingest that changed something and linked cleanly, or when no reports exist yet."""
+    if summary.errors:
+        return False
+    folder = Path(summary.reports_dir)
+    return summary.ingest.changed or not (folder.is_dir() and any(folder.iterdir()))
+
+
+def reports_flow():
+    """The reports engineer's `publish_reports` flow, or an ImportError saying it is missing."""
+    try:
+        from flows.reports import publish_reports
+    except ImportError as exc:
+        raise ImportError(f"the reports flow (flows/reports.py, publish_reports) is not available: {exc}") from exc
+    return publish_reports
+
+
+def _publish_reports(db: str | None, out: str, lang: str):
+    progress_start(REPORT, 1)
+    reports = reports_flow()(db=db, out=out, lang=lang)
+    progress_advance(REPORT)
+    return reports
+
+
+# ---- run history -------------------------------------------------------------------------
+
+def describe_inputs(inputs: list[Input]) -> list[dict]:
+    """One record per input with the sha256 of its bytes (pages: None, their bytes arrive during the run)."""
+    return [{"source": item.location, "origin": item.origin, "sha256": _file_sha256(item.location)}
+            for item in inputs]
+
+
+def _file_sha256(location: str) -> str | None:
+    path = Path(location)
+    if is_url(location) or not path.is_file():
+        return None
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _start_run(db, inputs: list[Input]):
+    from warehouse.runs import start_run
+
+    with open_warehouse(warehouse_path(db)) as con:
+        return start_run(con, "run", describe_inputs(inputs))
+
+
+def _finish_run(db, run_id, outcome: str, message: str, warnings: list[str]) -> None:
+    from warehouse.runs import finish_run, record_warnings
+
+    with open_warehouse(warehouse_path(db)) as con:
+        if warnings:
+            record_warnings(con, run_id, warnings)
+        finish_run(con, run_id, outcome, message)

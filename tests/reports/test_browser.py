@@ -1,0 +1,111 @@
+"""The HTML reports in a real headless browser (Debian's `chromium`): no errors, and something to see.
+
+Errors are collected inside the page: a copy of each report gets a small script that records
+script errors, failed loads, Content-Security-Policy violations (the reports may load nothing) and
+console.error calls into the DOM, and `chromium --dump-dom` returns that DOM. The copy's policy
+lets that one inline script run; the report itself runs no script.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from flows.reports import build_reports, write_report_files
+from tests.transforms.reports.real_warehouse import build_real_warehouse
+from warehouse.connection import connect
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")]
+
+COLLECTOR = """<script>
+window.__errors = [];
+addEventListener("error", e => __errors.push("error: " + (e.message || e.target.src || e.target.href || e.type)), true);
+addEventListener("unhandledrejection", e => __errors.push("rejection: " + e.reason));
+document.addEventListener("securitypolicyviolation",
+                          e => __errors.push("csp: " + e.violatedDirective + " " + e.blockedURI));
+const consoleError = console.error;
+console.error = (...args) => { __errors.push("console: " + args.join(" ")); consoleError(...args); };
+addEventListener("load", () => {
+  const out = document.createElement("pre");
+  out.id = "collected-errors";
+  out.textContent = JSON.stringify(__errors);
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory, shared_plans) -> Path:
+    folder = tmp_path_factory.mktemp("browser")
+    con = connect(build_real_warehouse(folder / "w.duckdb", shared_plans), read_only=True)
+    try:
+        reports = build_reports(con, "zh")
+    finally:
+        con.close()
+    write_report_files(reports, folder / "reports")
+    return folder / "reports"
+
+
+def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+               "--enable-logging=stderr", "--v=0", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+
+
+def with_collector(page: Path, folder: Path) -> Path:
+    """A copy of the page that records its errors; its policy also allows that inline script."""
+    html = page.read_text(encoding="utf-8")
+    html = html.replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';", 1)
+    copy = folder / page.name
+    copy.write_text(html.replace("<head>", "<head>\n" + COLLECTOR, 1), encoding="utf-8")
+    return copy
+
+
+def page_errors(page: Path, tmp_path: Path) -> tuple[list[str], str]:
+    """(errors the page recorded, the rendered DOM)."""
+    copy = with_collector(page, tmp_path)
+    result = chromium("--virtual-time-budget=5000", "--dump-dom", copy.as_uri(), profile=tmp_path / "profile")
+    found = re.search(r'<pre id="collected-errors">(.*?)</pre>', result.stdout, flags=re.S)
+    assert found, "the error collector did not run"
+    logged = [line for line in result.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&")) + logged, result.stdout
+
+
+def test_every_report_renders_without_errors(report_dir, tmp_path):
+    pages = sorted(report_dir.glob("*.html"))
+    assert [page.stem for page in pages] == ["2015_2016", "2016_2020", "2020_2021-2022", "overview"]
+    for page in pages:
+        errors, dom = page_errors(page, tmp_path)
+        assert errors == [], f"{page.name}: {errors}"
+        assert dom.count("<svg") >= 2, page.name  # the charts are in the rendered page
+
+
+def test_the_error_check_catches_a_page_that_reaches_out(report_dir, tmp_path):
+    broken = tmp_path / "broken" / "2016_2020.html"
+    broken.parent.mkdir()
+    html = (report_dir / "2016_2020.html").read_text(encoding="utf-8")
+    broken.write_text(html.replace("</main>", '<img src="http://127.0.0.1:9/x.png"></main>'), encoding="utf-8")
+    errors, _ = page_errors(broken, tmp_path)
+    assert any("csp" in error and "127.0.0.1" in error for error in errors)
+
+
+def test_screenshot_shows_the_report(report_dir, tmp_path):
+    # a blank page of the same size compresses to a few kilobytes; text, tables and charts do not
+    blank = tmp_path / "blank.html"
+    blank.write_text('<!DOCTYPE html><body style="background:#FAFAF7"></body>', encoding="utf-8")
+    sizes = {}
+    for name, page in (("report", report_dir / "2016_2020.html"), ("blank", blank)):
+        png = tmp_path / f"{name}.png"
+        chromium(f"--screenshot={png}", "--window-size=1280,2000", "--hide-scrollbars", page.as_uri(),
+                 profile=tmp_path / "profile")
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        sizes[name] = png.stat().st_size
+    assert sizes["report"] > 10 * sizes["blank"]

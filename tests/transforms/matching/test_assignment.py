@@ -1,0 +1,64 @@
+"""Deciding links from scored pairs: one-to-one, then split and merge parts; overrides win."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from transforms.matching.assignment import decide_links, one_to_one
+from transforms.matching.config import MatchConfig
+
+CONFIG = MatchConfig()
+
+
+def scored(rows):
+    """rows: (left, right, score, right_in_left, left_in_right); posteriors made consistent."""
+    frame = pd.DataFrame(rows, columns=["left", "right", "score", "right_in_left", "left_in_right"])
+    frame["score_row"] = frame["score"]
+    frame["score_col"] = frame["score"]
+    frame["evidence_mass"] = frame["score"]
+    frame["row_denominator"] = 1.0
+    frame["col_denominator"] = 1.0
+    frame["match_weight"] = np.log2(frame["score"] / (1 - frame["score"].clip(upper=0.999)))
+    return frame
+
+
+NO_CONFIRMED = pd.DataFrame(columns=["left", "right"], dtype=np.int64)
+
+
+def decided(rows, confirmed=NO_CONFIRMED):
+    links = decide_links(scored(rows), confirmed, CONFIG)
+    return {(int(r.left), int(r.right)): (r.status, r.role) for r in links.itertuples()}
+
+
+def test_assignment_maximises_total_evidence_not_the_single_best_pair():
+    # greedy would take (0, 10) at 0.95 and leave 1 with nothing; the optimum pairs both
+    pairs = scored([(0, 10, 0.95, 0, 0), (0, 11, 0.9, 0, 0), (1, 10, 0.9, 0, 0)])
+    chosen = one_to_one(pairs, CONFIG)
+    assert set(zip(chosen["left"], chosen["right"])) == {(0, 11), (1, 10)}
+
+
+CASES = [
+    ("a clear pair is an automatic link", [(0, 10, 0.95, 0.5, 0.5)], {(0, 10): ("auto", "primary")}),
+    ("a doubtful pair is listed for review", [(0, 10, 0.5, 0.5, 0.5)], {(0, 10): ("review", "primary")}),
+    ("a weak pair is dropped", [(0, 10, 0.1, 0.5, 0.5)], {}),
+    ("each task is continued at most once", [(0, 10, 0.95, 0.3, 0.3), (0, 11, 0.9, 0.3, 0.3)],
+     {(0, 10): ("auto", "primary")}),
+    ("a later task inside the earlier one is a split part",
+     [(0, 10, 0.95, 0.9, 0.5), (0, 11, 0.9, 0.9, 0.4)], {(0, 10): ("auto", "primary"), (0, 11): ("auto", "split")}),
+    ("an earlier task inside the later one is a merge part",
+     [(0, 10, 0.95, 0.5, 0.9), (1, 10, 0.9, 0.4, 0.9)], {(0, 10): ("auto", "primary"), (1, 10): ("auto", "merge")}),
+]
+
+
+@pytest.mark.parametrize(("rows", "expected"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_decisions(rows, expected):
+    assert decided(rows) == expected
+
+
+def test_a_confirmed_pair_is_linked_whatever_its_score_and_frees_no_one_else():
+    confirmed = pd.DataFrame({"left": [1], "right": [10]})
+    links = decided([(0, 10, 0.95, 0.2, 0.2), (1, 10, 0.05, 0.2, 0.2), (0, 11, 0.8, 0.2, 0.2)], confirmed)
+    assert links[(1, 10)] == ("confirmed", "primary")
+    assert (0, 10) not in links and links[(0, 11)] == ("auto", "primary")

@@ -1,0 +1,75 @@
+"""Candidate generation: exhaustive for ordinary plans, rule-based for large ones."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from tests.transforms.matching.helpers import COPYRIGHT, EDUCATION, FINANCE, GEO, PATENT, SEEDS, frame, task
+from transforms.matching.blocking import candidate_pairs, department_pairs, ngram_pairs, sample_pairs, title_pairs
+from transforms.matching.config import MatchConfig
+from transforms.matching.features import prepare_features
+
+TEXTS = [PATENT, COPYRIGHT, SEEDS, EDUCATION, FINANCE, GEO]
+# Force the rule-based path even for these tiny plans.
+BLOCKED = replace(MatchConfig(), exhaustive_pairs_max=0, ngram_top_k=1, neighbourhood_size=1)
+
+
+@pytest.fixture(scope="module")
+def features():
+    earlier = [task("2019", i + 1, text, ["知识产权局" if i % 2 else "教育部"]) for i, text in enumerate(TEXTS)]
+    later = [task("2020", i + 1, text.replace("推动", "推进"), ["知识产权局" if i % 2 else "教育部"])
+             for i, text in enumerate(reversed(TEXTS))]
+    return prepare_features(frame(*earlier, *later))
+
+
+def rows(features, plan):
+    return np.flatnonzero(features.tasks["plan_id"].to_numpy() == plan)
+
+
+def pair_set(frame_):
+    return set(zip(frame_["left"].tolist(), frame_["right"].tolist()))
+
+
+def same_text_pairs(features):
+    """(earlier row, later row) of the tasks built from the same text."""
+    return {(i, 6 + (5 - i)) for i in range(6)}
+
+
+def test_ordinary_plans_are_compared_exhaustively(features):
+    pairs = candidate_pairs(features, rows(features, "2019"), rows(features, "2020"), MatchConfig())
+    assert len(pairs) == 36 and set(pairs["rule"]) == {"all"}
+
+
+@pytest.mark.parametrize("rule", [ngram_pairs, title_pairs], ids=["ngram", "title"])
+def test_blocking_rules_find_the_reordered_partners(features, rule):
+    found = pair_set(rule(features, rows(features, "2019"), rows(features, "2020"), BLOCKED))
+    expected = same_text_pairs(features)
+    if rule is title_pairs:  # only tasks citing 《》 titles
+        expected = {(0, 11), (1, 10), (2, 9)}
+    assert expected <= found
+
+
+def test_ngram_blocking_keeps_top_k_per_task_both_ways(features):
+    found = ngram_pairs(features, rows(features, "2019"), rows(features, "2020"), BLOCKED)
+    assert found.groupby("left").size().max() <= 2 and found.groupby("right").size().max() <= 2
+
+
+def test_department_neighbourhood_stays_within_one_lead_line(features):
+    found = department_pairs(features, rows(features, "2019"), rows(features, "2020"), BLOCKED)
+    leads = features.lead_department
+    assert len(found) and all(leads[a] == leads[b] for a, b in pair_set(found))
+
+
+def test_union_of_rules_is_smaller_than_all_pairs_and_keeps_true_pairs(features):
+    pairs = candidate_pairs(features, rows(features, "2019"), rows(features, "2020"), BLOCKED)
+    assert len(pairs) < 36 and same_text_pairs(features) <= pair_set(pairs)
+    assert not pairs.duplicated(["left", "right"]).any()
+
+
+def test_u_sample_covers_small_plan_pairs_whole_and_is_seeded(features):
+    assert len(sample_pairs(features, MatchConfig())) == 36
+    small = replace(MatchConfig(), u_sample_pairs=10)
+    assert sample_pairs(features, small).equals(sample_pairs(features, small)) and len(sample_pairs(features, small)) == 10

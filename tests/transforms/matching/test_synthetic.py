@@ -1,0 +1,50 @@
+"""The matcher on small synthetic series with known lineages (benchmarks/synthetic.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from benchmarks.bench_matching import naive_baseline, timed_match
+from benchmarks.synthetic import generate_series, plan_schedule
+from transforms.matching.config import MatchConfig
+from transforms.matching.evaluation import pairwise_lineage_scores
+from transforms.matching.matcher import match_plans
+
+SEEDS = (0, 1, 2)
+
+
+@pytest.fixture(scope="module")
+def series():
+    return [generate_series(100, 4, seed=seed) for seed in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def scores(series):
+    return [pairwise_lineage_scores(match_plans(s.tasks).lineage, s.truth) for s in series]
+
+
+def test_f1_on_small_series(scores):
+    assert np.mean([s.f1 for s in scores]) >= 0.95, [s.summary() for s in scores]
+    assert min(s.precision for s in scores) >= 0.95
+
+
+def test_matcher_beats_the_naive_baseline(series, scores):
+    for s, ours in zip(series, scores):
+        baseline = max(pairwise_lineage_scores(naive_baseline(s.tasks, t), s.truth).f1 for t in (60, 70, 80))
+        assert ours.f1 > baseline + 0.05
+
+
+def test_series_have_a_missing_year_and_a_two_year_plan(series):
+    assert plan_schedule(4, 2016) == [(2016, 2016), (2017, 2017), (2019, 2019), (2020, 2021)]
+    assert sorted(series[0].tasks["plan_id"].unique()) == ["2016", "2017", "2019", "2020-2021"]
+
+
+def test_generator_is_reproducible(series):
+    again = generate_series(100, 4, seed=SEEDS[0])
+    assert again.tasks.equals(series[0].tasks) and again.truth.equals(series[0].truth)
+
+
+def test_benchmark_wiring_gives_the_same_lineages_as_match_plans(series):
+    timed, _, candidates = timed_match(series[0].tasks, MatchConfig())
+    assert timed.lineage.equals(match_plans(series[0].tasks).lineage) and len(candidates) > 0
