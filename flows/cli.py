@@ -42,14 +42,21 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Plan files (.md .txt
 def run(paths: Annotated[list[str] | None, typer.Argument(help="More plan files or URLs")] = None,
         db: DbOption = None,
         out: Annotated[Path | None, typer.Option(help="Report folder (default: reports/ beside the DuckDB file's folder)")] = None,
-        strict: Annotated[bool, typer.Option(help="Load nothing if any source fails")] = False) -> None:
-    """The main job: ingest the bundled 2020 plan, ../shared/plans and PATHS, link tasks, write reports.
+        strict: Annotated[bool, typer.Option(help="Load nothing if any source fails")] = False,
+        catalogue: Annotated[bool, typer.Option(help="Also fetch every official URL in the plan catalogue")] = False,
+        catalogue_file: Annotated[Path | None, typer.Option(help="A CSV of more known plans (same columns as the packaged catalogue)")] = None,
+        inbox: Annotated[Path | None, typer.Option(help="Inbox folder (default: data/inbox beside the DuckDB file)")] = None,
+        overrides: Annotated[Path | None, typer.Option(help="Reviewed link decisions (default: link_overrides.csv beside the DuckDB file)")] = None,
+        lang: Annotated[str, typer.Option(help="Report labels: zh or en")] = "zh",
+        dask: Annotated[str | None, typer.Option(help="Read and parse on a Dask cluster: 'local' or tcp://host:8786")] = None) -> None:
+    """The main job: ingest the bundled 2020 plan, ../shared/plans, the inbox and PATHS; link tasks; write reports.
 
     Example: ipplans run
     """
     from flows.runtime import run_pipeline
 
-    summary = run_pipeline(paths or [], db=_db(db), out=out, strict=strict)
+    summary = run_pipeline(paths or [], db=_db(db), out=out, strict=strict, catalogue=catalogue,
+                           catalogue_file=catalogue_file, inbox=inbox, overrides=overrides, lang=lang, dask=dask)
     _exit_on_failure(summary)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
-from flows.steps import (NotModified, SourceError, SourceFailure, already_loaded, http_cache_dir,
+from flows.steps import (NotModified, SourceFailure, already_loaded, http_cache_dir,
                          load_registry_and_catalogue, open_warehouse, parse, prepare, progress_advance,
                          progress_start, read, validate_load, write)
 from sources.fetch import FetchPolicy
@@ -140,7 +140,7 @@ def _result_or_failure(future, location: str, summary: IngestSummary):
     outcome = future.result(raise_on_failure=False)
     if not isinstance(outcome, BaseException):
         return outcome
-    if isinstance(outcome, SourceError):
+    if isinstance(outcome, PlanError):  # PlanError pickles, so it also comes back from Dask workers
         summary.failures.append(SourceFailure(outcome.source, outcome.problem, location))
         return None
     raise outcome

@@ -43,33 +43,6 @@ class SourceFailure:
         return f"{self.source}: {self.problem}"
 
 
-class SourceError(Exception):
-    """A source's PlanError in a form that survives pickling.
-
-    Dask workers in other processes pickle what a task raises, and PlanError and its
-    subclasses cannot be rebuilt from their pickled args; the read and parse steps
-    therefore raise this instead.
-    """
-
-    def __init__(self, source: str, problem: str):
-        super().__init__(source, problem)
-        self.source, self.problem = source, problem
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.problem}"
-
-
-def portable_errors(step):
-    """Make `step` raise SourceError where it raised PlanError (for steps that may run on Dask)."""
-    @functools.wraps(step)
-    def wrapper(*args, **kwargs):
-        try:
-            return step(*args, **kwargs)
-        except PlanError as exc:
-            raise SourceError(exc.source, exc.problem) from exc
-    return wrapper
-
-
 @dataclass(frozen=True)
 class NotModified:
     """A page the server reports unchanged since it was last fetched: no body was sent."""
@@ -133,7 +106,6 @@ def load_registry_and_catalogue(catalogue_file: str | None = None):
 
 # ---- ingest ------------------------------------------------------------------------------
 
-@portable_errors
 def read(location: str, cache_dir: Path | None, policy=None) -> SourceText | NotModified:
     """A local path, or an http(s) URL fetched through the page cache in `cache_dir`.
 
@@ -156,7 +128,6 @@ def read(location: str, cache_dir: Path | None, policy=None) -> SourceText | Not
     return result.source
 
 
-@portable_errors
 def parse(source: SourceText, catalogue) -> ParsedPlan:
     from transforms.parse import parse_plan
 

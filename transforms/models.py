@@ -21,6 +21,10 @@ class PlanError(ValueError):
         self.source = source
         self.problem = problem
 
+    def __reduce__(self):
+        # so the error survives pickling, e.g. on its way back from a Dask worker process
+        return (type(self), (self.source, self.problem))
+
 
 @dataclass(frozen=True)
 class SourceText:

@@ -17,6 +17,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from transforms.matching.comparisons import ANCHOR_EXACT, ANCHOR_MENTION, ANCHOR_RELATED
 from transforms.matching.config import MatchConfig
 
 LINK_ROLES = ("primary", "split", "merge")
@@ -32,12 +33,22 @@ def decide_links(scored: pd.DataFrame, confirmed: pd.DataFrame, config: MatchCon
     fixed = _confirmed_rows(scored, confirmed)
     taken_left, taken_right = set(fixed["left"]), set(fixed["right"])
     open_pairs = scored[~scored["left"].isin(taken_left) & ~scored["right"].isin(taken_right)]
-    eligible = open_pairs[open_pairs["score"] >= config.review_threshold]
+    eligible = open_pairs[(open_pairs["score"] >= config.review_threshold) & shares_content(open_pairs, config)]
     chosen = rescore_given_assignment(scored, one_to_one(eligible, config), config)
     chosen = chosen.assign(status=np.where(chosen["score"] >= config.threshold, "auto", "review"), role="primary")
     primaries = pd.concat([fixed, chosen], ignore_index=True)
     parts = split_and_merge_parts(scored, primaries, config)
     return pd.concat([primaries, parts], ignore_index=True)
+
+
+def shares_content(pairs: pd.DataFrame, config: MatchConfig) -> pd.Series:
+    """A continuation shares content: some rare characters of its text or a named document.
+    Section, position and departments agree between neighbouring tasks of one department
+    far more often than their separate u values assume, so they may break ties but never
+    make a link on their own."""
+    text = np.maximum(pairs["text_overlap"].to_numpy(), pairs["text_containment"].to_numpy())
+    named = np.isin(pairs["anchor_match"].to_numpy(), (ANCHOR_EXACT, ANCHOR_RELATED, ANCHOR_MENTION))
+    return pd.Series((text >= config.min_content_overlap) | named, index=pairs.index)
 
 
 def with_part_groups(scored: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:

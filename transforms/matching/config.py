@@ -19,6 +19,9 @@ class MatchConfig:
     # Pairs the one-to-one assignment picks between this and `threshold` are listed
     # for a person (status 'review'); they are never lineage edges.
     review_threshold: float = 0.3
+    # A link needs shared content: this much of the rarer characters (the "slight overlap"
+    # level of comparisons.TEXT) or a named document in common; see assignment.shares_content.
+    min_content_overlap: float = 0.06
     # A task absent from the plans in between still links to its last appearance
     # within this many years (start year to start year).
     gap_window_years: int = 6
@@ -54,7 +57,7 @@ class MatchConfig:
     u_em_iterations: int = 2
     # A second partner counts as a split (merge) part when at least this share of its
     # weighted character bigrams lies inside the task it was split from (merged into).
-    part_containment: float = 0.6
+    part_containment: float = 0.8
     workers: int = -1  # rapidfuzz threads
     seed: int = 0
 

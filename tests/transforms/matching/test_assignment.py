@@ -12,9 +12,12 @@ from transforms.matching.config import MatchConfig
 CONFIG = MatchConfig()
 
 
-def scored(rows):
+def scored(rows, text_overlap=0.5):
     """rows: (left, right, score, right_in_left, left_in_right); posteriors made consistent."""
     frame = pd.DataFrame(rows, columns=["left", "right", "score", "right_in_left", "left_in_right"])
+    frame["text_overlap"] = text_overlap
+    frame["text_containment"] = np.minimum(frame["right_in_left"], frame["left_in_right"])
+    frame["anchor_match"] = np.nan
     frame["score_row"] = frame["score"]
     frame["score_col"] = frame["score"]
     frame["evidence_mass"] = frame["score"]
@@ -27,8 +30,8 @@ def scored(rows):
 NO_CONFIRMED = pd.DataFrame(columns=["left", "right"], dtype=np.int64)
 
 
-def decided(rows, confirmed=NO_CONFIRMED):
-    links = decide_links(scored(rows), confirmed, CONFIG)
+def decided(rows, confirmed=NO_CONFIRMED, text_overlap=0.5):
+    links = decide_links(scored(rows, text_overlap), confirmed, CONFIG)
     return {(int(r.left), int(r.right)): (r.status, r.role) for r in links.itertuples()}
 
 
@@ -62,3 +65,8 @@ def test_a_confirmed_pair_is_linked_whatever_its_score_and_frees_no_one_else():
     links = decided([(0, 10, 0.95, 0.2, 0.2), (1, 10, 0.05, 0.2, 0.2), (0, 11, 0.8, 0.2, 0.2)], confirmed)
     assert links[(1, 10)] == ("confirmed", "primary")
     assert (0, 10) not in links and links[(0, 11)] == ("auto", "primary")
+
+
+def test_context_alone_never_makes_a_link():
+    """Same section, place and departments but no shared text or document: not even for review."""
+    assert decided([(0, 10, 0.95, 0.0, 0.0)], text_overlap=0.0) == {}
