@@ -103,12 +103,13 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
         summary.inbox = settle_inbox(inbox_folder, inputs, summary.ingest)
         if summary.ingest.changed:
             summary.links = _step(summary, "link", link_plans, db=db, overrides=overrides)
+        _record_warnings(db, summary.run_id, summary.warnings)  # before the reports, which show them
         if _reports_due(summary):
             summary.reports = _step(summary, REPORT, _publish_reports, db, summary.reports_dir, lang)
     except BaseException as exc:
-        _finish_run(db, summary.run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings)
+        _finish_run(db, summary.run_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
-    _finish_run(db, summary.run_id, summary.outcome, summary.describe(), summary.warnings)
+    _finish_run(db, summary.run_id, summary.outcome, summary.describe())
     if not summary.ok:
         raise PipelineFailed(summary)
     return summary
@@ -182,18 +183,11 @@ def _reports_due(summary: PipelineSummary) -> bool:
     return summary.ingest.changed or not (folder.is_dir() and any(folder.iterdir()))
 
 
-def reports_flow():
-    """The reports engineer's `publish_reports` flow, or an ImportError saying it is missing."""
-    try:
-        from flows.reports import publish_reports
-    except ImportError as exc:
-        raise ImportError(f"the reports flow (flows/reports.py, publish_reports) is not available: {exc}") from exc
-    return publish_reports
-
-
 def _publish_reports(db: str | None, out: str, lang: str):
+    from flows.reports import publish_reports
+
     progress_start(REPORT, 1)
-    reports = reports_flow()(db=db, out=out, lang=lang)
+    reports = publish_reports(db=db, out=out, lang=lang)
     progress_advance(REPORT)
     return reports
 
@@ -220,10 +214,16 @@ def _start_run(db, inputs: list[Input]):
         return start_run(con, "run", describe_inputs(inputs))
 
 
-def _finish_run(db, run_id, outcome: str, message: str, warnings: list[str]) -> None:
-    from warehouse.runs import finish_run, record_warnings
+def _record_warnings(db, run_id, warnings: list[str]) -> None:
+    from warehouse.runs import record_warnings
+
+    if warnings:
+        with open_warehouse(warehouse_path(db)) as con:
+            record_warnings(con, run_id, warnings)
+
+
+def _finish_run(db, run_id, outcome: str, message: str) -> None:
+    from warehouse.runs import finish_run
 
     with open_warehouse(warehouse_path(db)) as con:
-        if warnings:
-            record_warnings(con, run_id, warnings)
         finish_run(con, run_id, outcome, message)

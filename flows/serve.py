@@ -29,7 +29,8 @@ def build_deployments(db: Path, out: Path | None = None, inbox: Path | None = No
     from prefect.deployments.runner import EntrypointType
     from prefect.schedules import Cron
 
-    from flows.pipeline import pipeline, reports_flow
+    from flows.pipeline import pipeline
+    from flows.reports import publish_reports
 
     db = Path(db).resolve()
     out = Path(out).resolve() if out else reports_dir(db)
@@ -37,7 +38,6 @@ def build_deployments(db: Path, out: Path | None = None, inbox: Path | None = No
                        "inbox": str(Path(inbox).resolve()) if inbox else None,
                        "catalogue_file": str(Path(catalogue_file).resolve()) if catalogue_file else None,
                        "lang": lang}
-    publish_reports = reports_flow()
     reports_params = {"db": str(db), "out": str(out), "lang": lang}
     module = EntrypointType.MODULE_PATH  # the package is installed, so runs find it from any folder
     return [
