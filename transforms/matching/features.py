@@ -253,7 +253,8 @@ def department_signatures(lineage_ids: pd.Series):
 
 def weighted_popcount(bits: np.ndarray, byte_weights: np.ndarray) -> np.ndarray:
     """Σ weight of the set bits per row, by table look-up on each byte."""
-    as_bytes = bits.view(np.uint8).reshape(len(bits), -1)
+    # An explicit width: reshape(0, -1) is ambiguous and fails on an empty selection of rows.
+    as_bytes = bits.view(np.uint8).reshape(len(bits), bits.shape[1] * 8)
     return byte_weights[np.arange(as_bytes.shape[1]), as_bytes].sum(axis=1)
 
 
