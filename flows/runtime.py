@@ -95,7 +95,8 @@ def _progress_bars() -> Iterator[None]:
 
 def print_ingest_summary(summary) -> None:
     for result in summary.results:
-        _line(f"  {result.status:9} {result.source_name} → plan {result.plan_id} ({result.task_count} tasks)")
+        tasks = f"{result.task_count} task" + ("" if result.task_count == 1 else "s")
+        _line(f"  {result.status:9} {result.source_name} → plan {result.plan_id} ({tasks})")
     for skipped in summary.skipped:
         _line(f"  unchanged {skipped.source_name} (skipped: {skipped.reason})")
     for warning in summary.warnings:
@@ -124,7 +125,9 @@ def print_pipeline_summary(summary) -> None:
     for error in summary.errors:
         _line(f"  FAILED   {error}", style="red")
     if summary.reports is not None:
-        _line(f"reports: {summary.reports_dir} ({len(summary.reports.paths)} files written)")
+        overview = Path(summary.reports_dir) / "overview.html"
+        _line(f"reports: {overview} ({len(summary.reports.paths)} files written; Prefect artifacts: "
+              f"{', '.join(summary.reports.artifact_keys)})")
     else:
         why = "an earlier step failed" if summary.errors else "nothing changed"
         _line(f"reports: not rebuilt ({why}); see {summary.reports_dir}")

@@ -32,7 +32,7 @@ DEFAULT_U = {
     "section": (None, 0.03, 0.07, 0.05, 0.15, 0.70),
     "position": (None, 0.04, 0.08, 0.18, 0.70),
 }
-MIN_U = 1e-4  # no level is ever treated as impossible among non-matches
+MIN_U = 1e-9  # numerical guard only
 
 
 CONTEXT_COMPARISONS = ("section", "position")
