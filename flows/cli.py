@@ -14,14 +14,13 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.commands import register_all
+from flows.commands.options import CsvOption, DbOption, Lang, LangOption, data_console, db_path, fail
 from flows.queries import read_only, run_query
 
 app = typer.Typer(help="Compare China's yearly national IP-strategy promotion plans across years.",
                   no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
 console = Console()
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
-CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table")]
 
 
 @app.command()
@@ -34,7 +33,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Plan files (.md .txt
     """
     from flows.runtime import run_ingest
 
-    summary = run_ingest(paths, db=_db(db), strict=strict)
+    summary = run_ingest(paths, db=db_path(db), strict=strict)
     _exit_on_failure(summary)
 
 
@@ -47,7 +46,7 @@ def run(paths: Annotated[list[str] | None, typer.Argument(help="More plan files 
         catalogue_file: Annotated[Path | None, typer.Option(help="A CSV of more known plans (same columns as the packaged catalogue)")] = None,
         inbox: Annotated[Path | None, typer.Option(help="Inbox folder (default: data/inbox beside the DuckDB file)")] = None,
         overrides: Annotated[Path | None, typer.Option(help="Reviewed link decisions (default: link_overrides.csv beside the DuckDB file)")] = None,
-        lang: Annotated[str, typer.Option(help="Report labels: zh or en")] = "zh",
+        lang: LangOption = Lang.zh,
         dask: Annotated[str | None, typer.Option(help="Read and parse on a Dask cluster: 'local' or tcp://host:8786")] = None) -> None:
     """The main job: ingest the bundled 2020 plan, ../shared/plans, the inbox and PATHS; link tasks; write reports.
 
@@ -55,8 +54,9 @@ def run(paths: Annotated[list[str] | None, typer.Argument(help="More plan files 
     """
     from flows.runtime import run_pipeline
 
-    summary = run_pipeline(paths or [], db=_db(db), out=out, strict=strict, catalogue=catalogue,
-                           catalogue_file=catalogue_file, inbox=inbox, overrides=overrides, lang=lang, dask=dask)
+    summary = run_pipeline(paths or [], db=db_path(db), out=out, strict=strict, catalogue=catalogue,
+                           catalogue_file=catalogue_file, inbox=inbox, overrides=overrides, lang=lang.value,
+                           dask=dask)
     _exit_on_failure(summary)
 
 
@@ -66,7 +66,7 @@ def plans(db: DbOption = None, csv: CsvOption = False) -> None:
 
     Example: ipplans plans
     """
-    with read_only(_db(db)) as con:
+    with read_only(db_path(db)) as con:
         _print(run_query(con, "select plan_id, title, doc_number, issued_on, task_count, complete, source_count "
                               "from plans order by period_start"), as_csv=csv)
 
@@ -78,11 +78,11 @@ def tasks(plan: Annotated[str, typer.Argument(help="Plan id, e.g. 2020 or 2021-2
 
     Example: ipplans tasks 2020
     """
-    with read_only(_db(db)) as con:
+    with read_only(db_path(db)) as con:
         columns, rows = run_query(con, "select task_key, task_no, text, departments, clause_form, truncated "
                                        "from tasks where plan_id = ? order by position", [plan])
         if not rows:
-            _fail(f"no plan {plan!r} in the warehouse (see `ipplans plans`)")
+            fail(f"no plan {plan!r} in the warehouse (see `ipplans plans`)")
         _print((columns, rows), as_csv=csv)
 
 
@@ -94,7 +94,7 @@ def sources(plan: Annotated[str | None, typer.Argument(help="Only this plan")] =
     Example: ipplans sources 2021-2022
     """
     where, params = ("where plan_id = ?", [plan]) if plan else ("", [])
-    with read_only(_db(db)) as con:
+    with read_only(db_path(db)) as con:
         _print(run_query(con, f"select source_name, plan_id, format, script, task_count, complete, sha256[:12] "
                               f"as sha256 from sources {where}", params), as_csv=csv)
         columns, rows = run_query(con, f"select plan_id, task_key, source_a, source_b, diff "
@@ -113,18 +113,12 @@ def sql(query: Annotated[str, typer.Argument(help="A SELECT over the documented 
     """
     import duckdb
 
-    with read_only(_db(db)) as con:
+    with read_only(db_path(db)) as con:
         try:
             result = run_query(con, query)
         except duckdb.Error as exc:
-            _fail(f"query failed: {exc}")
+            fail(f"query failed: {exc}")
     _print(result, as_csv=csv)
-
-
-def _db(db: Path | None) -> Path:
-    from warehouse.connection import default_db_path
-
-    return db or default_db_path()
 
 
 def _print(result: tuple[list[str], list[tuple]], as_csv: bool = False) -> None:
@@ -143,11 +137,6 @@ def _print(result: tuple[list[str], list[tuple]], as_csv: bool = False) -> None:
     console.print(table)
 
 
-def _fail(message: str) -> None:
-    Console(stderr=True).print(f"error: {message}", style="red", markup=False, highlight=False)
-    raise typer.Exit(1)
-
-
 def _exit_on_failure(summary) -> None:
     if not summary.ok:
         raise typer.Exit(1)
@@ -162,5 +151,5 @@ def main() -> None:
     try:
         app()
     except WarehouseError as exc:
-        Console(stderr=True).print(f"error: {exc}", style="red", markup=False, highlight=False)
+        data_console(stderr=True).print(f"error: {exc}", style="red")
         sys.exit(1)

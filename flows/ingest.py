@@ -104,10 +104,19 @@ def _read_all(locations: list[str], cache_dir, policy,
 def _drop_unchanged(con, texts, policy, summary: IngestSummary) -> list[tuple[str, SourceText]]:
     """Keep the sources whose bytes the warehouse does not hold yet (sha256 compared before parsing)."""
     seen, changed = set(), []
+    names: dict[str, str] = {}  # source name -> the location that first used it in this run
     for location, text in texts:
         key = (text.name, text.sha256)
+        if text.name in names and key not in seen:
+            # a source is known by its file name: a second, different file of that name would replace the first
+            summary.failures.append(SourceFailure(text.name, f"another file in this run has the same name "
+                                                             f"({names[text.name]}); rename one of them", location))
+            progress_advance(READ_PARSE)
+            continue
+        names.setdefault(text.name, location)
         reason = ("same content earlier in this run" if key in seen
                   else "already in the warehouse" if already_loaded(con, *key) else None)
+        seen.add(key)
         if reason:
             summary.skipped.append(Skipped(location, text.name, reason))
             summary.settled.append(location)
@@ -119,7 +128,6 @@ def _drop_unchanged(con, texts, policy, summary: IngestSummary) -> list[tuple[st
             if text is None:
                 progress_advance(READ_PARSE)
                 continue
-        seen.add(key)
         changed.append((location, text))
     return changed
 
@@ -142,8 +150,9 @@ def _result_or_failure(future, location: str, summary: IngestSummary):
         return outcome
     if isinstance(outcome, PlanError):  # PlanError pickles, so it also comes back from Dask workers
         summary.failures.append(SourceFailure(outcome.source, outcome.problem, location))
-        return None
-    raise outcome
+    else:  # a bug or an environment fault: still reported by source, so the other sources go on
+        summary.failures.append(SourceFailure(location, f"internal error: {outcome!r}", location))
+    return None
 
 
 def _load_all(con, parsed, registry, check: bool, strict: bool, summary: IngestSummary) -> None:
@@ -175,6 +184,8 @@ def _load_one_reporting(con, location: str, plan: ParsedPlan, registry, validate
         summary.settled.append(location)
     except PlanError as exc:
         summary.failures.append(SourceFailure(exc.source, exc.problem, location))
+    except Exception as exc:  # noqa: BLE001 — rolled back and reported by source; the other sources go on
+        summary.failures.append(SourceFailure(plan.source.name, f"internal error: {exc!r}", location))
     progress_advance(LOAD)
 
 

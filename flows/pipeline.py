@@ -55,7 +55,7 @@ class PipelineSummary:
     ingest: IngestSummary = field(default_factory=IngestSummary)
     links: LinkSummary | None = None
     reports: object = None  # flows.reports.ReportSummary, when reports were published
-    reports_dir: str | None = None
+    reports_dir: str | None = None  # None: this run does not write reports (`ipplans ingest`)
     inbox: list[InboxMove] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # "link: …", "report: …"
 
@@ -92,19 +92,23 @@ class PipelineFailed(RuntimeError):
 def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | None = None, strict: bool = False,
              inbox: str | None = None, catalogue: bool = False, catalogue_file: str | None = None,
              overrides: str | None = None, lang: str = "zh", dask: str | None = None,
-             fetch_policy: FetchPolicy | None = None) -> PipelineSummary:
-    """Ingest inbox + catalogue + paths, link if anything changed, publish reports, record the run."""
+             fetch_policy: FetchPolicy | None = None, use_inbox: bool = True,
+             reports: bool = True, command: str = "run") -> PipelineSummary:
+    """Ingest inbox + catalogue + paths, link if anything changed, publish reports, record the run.
+
+    `ipplans ingest` runs it with `use_inbox=False, reports=False`: only the paths given.
+    """
     inbox_folder = Path(inbox) if inbox else inbox_dir(db)
-    inputs = collect_inputs(paths or [], inbox_folder, catalogue, catalogue_file)
-    summary = PipelineSummary(reports_dir=str(Path(out) if out else reports_dir(db)))
-    summary.run_id = _start_run(db, inputs)
+    inputs = collect_inputs(paths or [], inbox_folder if use_inbox else None, catalogue, catalogue_file)
+    summary = PipelineSummary(reports_dir=str(Path(out) if out else reports_dir(db)) if reports else None)
+    summary.run_id = _start_run(db, inputs, command)
     try:
         summary.ingest = _ingest(inputs, db, strict, catalogue_file, fetch_policy, dask)
         summary.inbox = settle_inbox(inbox_folder, inputs, summary.ingest)
         if summary.ingest.changed:
             summary.links = _step(summary, "link", link_plans, db=db, overrides=overrides)
         _record_warnings(db, summary.run_id, summary.warnings)  # before the reports, which show them
-        if _reports_due(summary):
+        if reports and _reports_due(summary):
             summary.reports = _step(summary, REPORT, _publish_reports, db, summary.reports_dir, lang)
     except BaseException as exc:
         _finish_run(db, summary.run_id, "failed", f"{type(exc).__name__}: {exc}")
@@ -115,12 +119,12 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
     return summary
 
 
-def collect_inputs(paths: list[str], inbox: Path, catalogue: bool, catalogue_file: str | None) -> list[Input]:
-    """The given paths, the files waiting in the inbox, and (if asked) every catalogue URL."""
+def collect_inputs(paths: list[str], inbox: Path | None, catalogue: bool, catalogue_file: str | None) -> list[Input]:
+    """The given paths, the files waiting in the inbox (if any), and (if asked) every catalogue URL."""
     from sources.inbox import pending
 
     inputs = [Input(str(path), "path") for path in paths]
-    inputs += [Input(str(path), "inbox") for path in pending(inbox)]
+    inputs += [Input(str(path), "inbox") for path in pending(inbox)] if inbox is not None else []
     if catalogue:
         from sources.catalogue import load_catalogue
 
@@ -207,11 +211,11 @@ def _file_sha256(location: str) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _start_run(db, inputs: list[Input]):
+def _start_run(db, inputs: list[Input], command: str):
     from warehouse.runs import start_run
 
     with open_warehouse(warehouse_path(db)) as con:
-        return start_run(con, "run", describe_inputs(inputs))
+        return start_run(con, command, describe_inputs(inputs))
 
 
 def _record_warnings(db, run_id, warnings: list[str]) -> None:

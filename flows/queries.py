@@ -12,17 +12,12 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import WarehouseError
+from warehouse.connection import connect
 
 
 @contextmanager
 def read_only(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    if not Path(db).exists():
-        raise WarehouseError(f"no warehouse at {db}: run `ipplans run` or `ipplans ingest` first")
-    try:
-        con = duckdb.connect(str(db), read_only=True, config={"enable_external_access": False})
-    except duckdb.Error as exc:
-        raise WarehouseError(f"cannot open {db} for reading: {exc}") from exc
+    con = connect(db, read_only=True)
     try:
         yield con
     finally:

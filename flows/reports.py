@@ -6,27 +6,21 @@ read the report views → render Markdown and self-contained HTML → write `<ou
 The files are the canonical output; artifacts live in Prefect's database, which may be wiped.
 
 Run it: `ipplans report --all`, or from Python `publish_reports(db="data/ipplans.duckdb")`.
-`ipplans report FROM TO` writes one pair report through `write_pair_report`, without Prefect.
+`ipplans report FROM TO` writes one pair report through `flows.report_files`, without Prefect.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from transforms.reports import RenderedReport, render_overview, render_pair_report
-from warehouse.connection import WarehouseError, connect, default_db_path
-from warehouse.reports import consecutive_pairs, read_overview_data, read_pair_report_data
-
-DEFAULT_OUT = Path("reports")  # under the current directory
+from flows.report_files import DEFAULT_OUT, build_reports, report_warehouse, write_report_files
+from transforms.reports import RenderedReport
 
 
 @dataclass
@@ -37,56 +31,9 @@ class ReportSummary:
     artifact_keys: list[str] = field(default_factory=list)
 
 
-def build_reports(con: duckdb.DuckDBPyConnection, lang: str, pairs: list[tuple[str, str]] | None = None,
-                  overview: bool = True) -> list[RenderedReport]:
-    """Render the pair reports (default: every pair of neighbouring plans) and the overview."""
-    chosen = consecutive_pairs(con) if pairs is None else pairs
-    reports = [render_pair_report(read_pair_report_data(con, a, b), lang) for a, b in chosen]
-    if overview:
-        reports.append(render_overview(read_overview_data(con), lang))
-    return reports
-
-
-def write_report_files(reports: list[RenderedReport], out: Path) -> list[Path]:
-    """Write `<stem>.md` and `<stem>.html` for each report; returns the paths written."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for report in reports:
-        for suffix, text in ((".md", report.markdown), (".html", report.html)):
-            path = out / f"{report.stem}{suffix}"
-            path.write_text(text, encoding="utf-8")
-            paths.append(path)
-    return paths
-
-
-def write_pair_report(db: str | Path | None, from_plan: str, to_plan: str, out: str | Path | None = None,
-                      lang: str = "zh") -> list[Path]:
-    """The report on two plans, as Markdown and HTML files (no Prefect involved)."""
-    with report_warehouse(db) as con:
-        reports = build_reports(con, lang, [(from_plan, to_plan)], overview=False)
-    return write_report_files(reports, Path(out) if out else DEFAULT_OUT)
-
-
 def artifact_key(report: RenderedReport, lang: str) -> str:
     """Artifact keys allow lowercase letters, digits and dashes only."""
     return re.sub(r"[^a-z0-9-]+", "-", f"report-{report.stem}-{lang}".lower()).strip("-")
-
-
-@contextmanager
-def report_warehouse(db: str | Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse, opened so that its report views are current.
-
-    Opening for writing applies `warehouse/sql/*.sql`, so a warehouse written before a report view
-    existed gets it; the reports themselves only read.
-    """
-    path = Path(db) if db else default_db_path()
-    if not path.exists():
-        raise WarehouseError(f"no warehouse at {path}: run `ipplans run` or `ipplans ingest` first")
-    con = connect(path)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 @task(name="render-reports", cache_policy=NO_CACHE)

@@ -37,12 +37,8 @@ def prefect_for_cli() -> Iterator[None]:
 
 
 def run_ingest(paths: list[str], db: Path, strict: bool = False):
-    with prefect_for_cli(), _progress_bars():
-        from flows.ingest import ingest_sources
-
-        summary = ingest_sources(paths, db=str(db), strict=strict)
-    print_ingest_summary(summary)
-    return summary
+    """`ipplans ingest`: only the paths given; linked and recorded like a run, no reports."""
+    return _run_pipeline_flow(paths, str(db), strict=strict, use_inbox=False, reports=False, command="ingest")
 
 
 def run_pipeline(paths: list[str], db: Path, out: Path | None = None, strict: bool = False, *,
@@ -54,11 +50,15 @@ def run_pipeline(paths: list[str], db: Path, out: Path | None = None, strict: bo
     inputs = [str(bundled_sample()), *(str(p) for p in shared_plan_files()), *paths]
     options = {"out": out, "inbox": inbox, "catalogue_file": catalogue_file, "overrides": overrides}
     options = {key: str(value) for key, value in options.items() if value is not None}
+    return _run_pipeline_flow(inputs, str(db), strict=strict, catalogue=catalogue, lang=lang, dask=dask, **options)
+
+
+def _run_pipeline_flow(inputs: list[str], db: str, **parameters):
+    """Run the pipeline flow for the CLI and print its summary, also when a source or step failed."""
     with prefect_for_cli(), _progress_bars():
         from flows.pipeline import PipelineFailed, pipeline
 
-        state = pipeline(inputs, db=str(db), strict=strict, catalogue=catalogue, lang=lang, dask=dask,
-                         return_state=True, **options)
+        state = pipeline(inputs, db=db, return_state=True, **parameters)
         outcome = state.result(raise_on_failure=False)
     if isinstance(outcome, PipelineFailed):
         outcome = outcome.summary
@@ -124,6 +124,8 @@ def print_pipeline_summary(summary) -> None:
         _line(f"  inbox    {Path(move.file).name} → {move.moved_to}{reason}")
     for error in summary.errors:
         _line(f"  FAILED   {error}", style="red")
+    if summary.reports_dir is None:
+        return
     if summary.reports is not None:
         overview = Path(summary.reports_dir) / "overview.html"
         _line(f"reports: {overview} ({len(summary.reports.paths)} files written; Prefect artifacts: "

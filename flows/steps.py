@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from transforms.models import ParsedPlan, PlanError, SourceText
+from transforms.models import ParsedPlan, SourceText
 from warehouse.connection import connect, default_db_path
 from warehouse.load import LoadResult, PlanLoad, loaded_sha256, prepare_load, write_load
 

@@ -72,7 +72,9 @@ def _open_waiting(path: Path, read_only: bool, wait_seconds: float) -> duckdb.Du
     announced = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            # a reader never needs files outside the warehouse: no COPY TO, read_csv, ATTACH, INSTALL
+            config = {"enable_external_access": False} if read_only else {}
+            return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise WarehouseError(f"cannot open {path}: {exc}") from exc
@@ -84,6 +86,8 @@ def _open_waiting(path: Path, read_only: bool, wait_seconds: float) -> duckdb.Du
                 print(f"waiting for another process to release {path} …", flush=True)
                 announced = True
             time.sleep(0.25)
+        except duckdb.Error as exc:  # e.g. a file that is not a DuckDB database
+            raise WarehouseError(f"cannot open {path}: {exc}") from exc
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

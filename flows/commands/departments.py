@@ -7,17 +7,16 @@ rich table. This is the only department module that imports typer or rich.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.commands.options import DbOption, db_path
 from sources.registry import load_department_registry
 from transforms.departments import Department, DepartmentRegistry, LineageEdge
-from warehouse.connection import connect, default_db_path
-from warehouse.departments import unknown_departments
+from warehouse.connection import connect
 
 
 def register(app: typer.Typer) -> None:
@@ -27,8 +26,6 @@ def register(app: typer.Typer) -> None:
 
 YearOption = Annotated[int | None, typer.Option(help="Only bodies that existed in this year.")]
 UnknownOption = Annotated[bool, typer.Option("--unknown", help="List the names the warehouse could not resolve.")]
-DbOption = Annotated[Path | None,
-                     typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
 
 
 def departments(year: YearOption = None, unknown: UnknownOption = False, db: DbOption = None) -> None:
@@ -38,7 +35,9 @@ def departments(year: YearOption = None, unknown: UnknownOption = False, db: DbO
     """
     console = Console(markup=False)  # names and notes are data, not rich markup
     if unknown:
-        con = connect(db or default_db_path(), read_only=True)
+        from warehouse.departments import unknown_departments  # pandas: only when the warehouse is read
+
+        con = connect(db_path(db), read_only=True)
         try:
             console.print(_unknown_table(unknown_departments(con)))
         finally:

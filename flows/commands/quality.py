@@ -7,7 +7,6 @@ example rows. Exit code 1 when a blocking expectation fails.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,9 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 from expectations.reports import ValidationReport
-from warehouse.connection import connect, default_db_path
+from flows.commands.options import DbOption, db_path
+from warehouse.connection import connect
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
 STATUS_STYLES = {"ok": "green", "warning": "yellow", "FAILED": "red"}
 
 
@@ -38,7 +37,7 @@ def validate(
     """
     from expectations.gate import check_links, validate_loaded
 
-    con = connect(db or default_db_path(), read_only=True)
+    con = connect(db_path(db), read_only=True)
     try:
         reports = validate_loaded(con, plan, keep_results=docs)
         if plan is None:

@@ -1,6 +1,6 @@
 """CLI command `ipplans report`: year-over-year reports as Markdown and self-contained HTML.
 
-    ipplans report 2016 2020          one pair of plans (plain Python: flows.reports.write_pair_report)
+    ipplans report 2016 2020          one pair of plans (plain Python: flows.report_files.write_pair_report)
     ipplans report --all              every pair of neighbouring plans + the overview, published as
                                       Prefect artifacts too (the flow flows.reports.publish_reports)
 
@@ -9,21 +9,15 @@ Files go to `--out DIR`, by default `reports/` under the current directory.
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from flows.commands.options import DbOption, Lang, LangOption, data_console, fail
 from warehouse.connection import WarehouseError
 
-DEFAULT_OUT = Path("reports")  # the same default as flows.reports, which is imported only when needed (Prefect)
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
+DEFAULT_OUT = Path("reports")  # the same default as flows.report_files (imported only when a report is written)
 
 
 def register(app: typer.Typer) -> None:
@@ -36,8 +30,6 @@ AllOption = Annotated[bool, typer.Option(
     "--all", help="Every pair of neighbouring plans and the overview, also published as Prefect artifacts")]
 OutOption = Annotated[Path, typer.Option(
     "--out", help="Folder for the report files (default: reports/ under the current directory)")]
-LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the labels; plan text is shown as written")]
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
 
 
 def report(from_plan: FromArgument = None, to_plan: ToArgument = None, all_pairs: AllOption = False,
@@ -47,20 +39,20 @@ def report(from_plan: FromArgument = None, to_plan: ToArgument = None, all_pairs
     Example: ipplans report 2016 2020 --out reports
     """
     if all_pairs and (from_plan or to_plan):
-        _fail("give two plans or --all, not both")
+        fail("give two plans or --all, not both")
     if not all_pairs and not (from_plan and to_plan):
-        _fail("give two plans (ipplans report FROM TO) or --all")
+        fail("give two plans (ipplans report FROM TO) or --all")
     artifact_keys: list[str] = []
     try:
         if all_pairs:
             paths, artifact_keys = _publish_all(db, out, lang.value)
         else:
-            from flows.reports import write_pair_report
+            from flows.report_files import write_pair_report
 
             paths = [str(path) for path in write_pair_report(db, from_plan, to_plan, out, lang.value)]
     except WarehouseError as exc:
-        _fail(str(exc))
-    console = Console(markup=False, highlight=False)
+        fail(str(exc))
+    console = data_console()
     for path in paths:
         console.print(f"  wrote {path}")
     if artifact_keys:
@@ -76,8 +68,3 @@ def _publish_all(db: Path | None, out: Path, lang: str) -> tuple[list[str], list
 
         summary = publish_reports(db=str(db) if db else None, out=str(out), lang=lang)
     return summary.paths, summary.artifact_keys
-
-
-def _fail(message: str) -> None:
-    Console(stderr=True).print(f"error: {message}", style="red", markup=False, highlight=False)
-    raise typer.Exit(1)

@@ -11,11 +11,11 @@ from typing import Annotated
 
 import typer
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
-OutOption = Annotated[Path | None, typer.Option(help="Report folder (default: reports/ beside the DuckDB's folder)")]
+from flows.commands.options import DbOption, Lang, LangOption, db_path
+
+OutOption = Annotated[Path | None, typer.Option(help="Report folder (default: reports/ under the current directory)")]
 InboxOption = Annotated[Path | None, typer.Option(help="Inbox folder (default: inbox/ beside the DuckDB file)")]
 CatalogueOption = Annotated[Path | None, typer.Option(help="Extra catalogue CSV (same columns as the packaged one)")]
-LangOption = Annotated[str, typer.Option(help="Language of the report labels: zh or en")]
 
 
 def register(app: typer.Typer) -> None:
@@ -23,16 +23,16 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(db: DbOption = None, out: OutOption = None, inbox: InboxOption = None,
-          catalogue_file: CatalogueOption = None, lang: LangOption = "zh") -> None:
+          catalogue_file: CatalogueOption = None, lang: LangOption = Lang.zh) -> None:
     """Serve the daily pipeline and weekly reports deployments until stopped (needs `prefect server start`).
 
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api ipplans serve
     """
     from flows.serve import serve as serve_deployments
-    from warehouse.connection import default_db_path
 
     try:
-        serve_deployments(db or default_db_path(), out=out, inbox=inbox, catalogue_file=catalogue_file, lang=lang)
+        serve_deployments(db_path(db), out=out, inbox=inbox, catalogue_file=catalogue_file,
+                          lang=lang.value)
     except (RuntimeError, ImportError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -15,16 +15,13 @@ import duckdb
 
 from flows.steps import bundled_sample, load_registry_and_catalogue
 from sources.read import read_source
-from tests.conftest import warehouse_checksums
+from tests.conftest import RUN_HISTORY_TABLES, warehouse_checksums
 from transforms.parse import parse_plan
 from warehouse.connection import connect
 from warehouse.load import load_plan
 
-# Run history changes on every run by design (a refused run is recorded as failed), so "the
-# warehouse is unchanged" means: every other table holds exactly the same rows. Empty tables are
-# left out too: opening a warehouse applies the schema, and a table a newer schema file adds is
-# empty, which is no change in data.
-RUN_TABLES = ("raw_runs", "raw_validation_warnings")
+# Empty tables are left out: opening a warehouse applies the schema, and a table a newer schema
+# file adds is empty, which is no change in data.
 EMPTY_TABLE = hashlib.sha256(repr([]).encode()).hexdigest()  # warehouse_checksums of a table with no rows
 
 
@@ -33,9 +30,9 @@ def plan_text() -> str:
 
 
 def data_checksums(db: Path) -> dict[str, str] | None:
-    """`warehouse_checksums` of the tables that hold data, without the run history."""
+    """`warehouse_checksums` (which leaves out the run history) of the tables that hold rows."""
     sums = warehouse_checksums(db)
-    return None if sums is None else {t: s for t, s in sums.items() if t not in RUN_TABLES and s != EMPTY_TABLE}
+    return None if sums is None else {t: s for t, s in sums.items() if s != EMPTY_TABLE}
 
 
 def content(db: Path) -> dict[str, list]:
@@ -44,7 +41,7 @@ def content(db: Path) -> dict[str, list]:
     try:
         tables = [row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
-            "order by table_name").fetchall() if row[0] not in RUN_TABLES]
+            "order by table_name").fetchall() if row[0] not in RUN_HISTORY_TABLES]
         rows = {table: sorted(map(repr, con.execute(
             f'select * exclude (loaded_at) from "{table}"' if table == "raw_sources" else f'select * from "{table}"'
         ).fetchall())) for table in tables}

@@ -7,7 +7,6 @@ test_corpus.py.)
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner

@@ -157,3 +157,17 @@ def test_ingest_loads_every_shared_plan(prefect_server, db_path, shared_plans):
     assert con.execute("select plan_id, source_count from plans order by period_start").fetchall() == \
         [("2015", 1), ("2016", 1), ("2020", 1), ("2021-2022", 2)]
     con.close()
+
+
+@pytest.mark.prefect
+def test_two_different_files_with_one_name_are_not_silently_merged(prefect_server, db_path, tmp_path, shared_plans):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "plan.txt").write_bytes((shared_plans / "2016.showlaw.txt").read_bytes())
+    (tmp_path / "b" / "plan.txt").write_bytes((shared_plans / "2020.gov.md").read_bytes())
+    result = invoke("ingest", tmp_path / "a" / "plan.txt", tmp_path / "b" / "plan.txt", "--db", db_path)
+    assert result.exit_code == 1
+    assert "another file in this run has the same name" in result.output
+    con = connect(db_path)
+    assert con.execute("select plan_id from plans").fetchall() == [("2016",)]
+    con.close()

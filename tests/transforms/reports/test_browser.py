@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.reports import build_reports, write_report_files
+from flows.report_files import build_reports, write_report_files
 from tests.transforms.reports.real_warehouse import build_real_warehouse
 from warehouse.connection import connect
 

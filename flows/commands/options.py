@@ -1,0 +1,38 @@
+"""Options and helpers every command group shares, so each flag reads the same everywhere."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table")]
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of report labels; plan text is shown as written")]
+
+
+def db_path(db: Path | None) -> Path:
+    from warehouse.connection import default_db_path
+
+    return db or default_db_path()
+
+
+def data_console(stderr: bool = False) -> Console:
+    """A console for printing data: names and texts are never read as rich markup."""
+    return Console(markup=False, highlight=False, stderr=stderr)
+
+
+def fail(message: str) -> None:
+    """Print an error to stderr and exit with status 1."""
+    data_console(stderr=True).print(f"error: {message}", style="red")
+    raise typer.Exit(1)

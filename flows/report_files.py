@@ -1,0 +1,59 @@
+"""Report files without Prefect: read the report views, render, write `<out>/<stem>.md|.html`.
+
+`ipplans report FROM TO` uses these directly; the `publish-reports` flow (flows/reports.py)
+wraps them as tasks and adds Prefect artifacts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from transforms.reports import RenderedReport, render_overview, render_pair_report
+from warehouse.connection import connect, default_db_path
+from warehouse.reports import consecutive_pairs, read_overview_data, read_pair_report_data
+
+DEFAULT_OUT = Path("reports")  # under the current directory
+
+
+def build_reports(con: duckdb.DuckDBPyConnection, lang: str, pairs: list[tuple[str, str]] | None = None,
+                  overview: bool = True) -> list[RenderedReport]:
+    """Render the pair reports (default: every pair of neighbouring plans) and the overview."""
+    chosen = consecutive_pairs(con) if pairs is None else pairs
+    reports = [render_pair_report(read_pair_report_data(con, a, b), lang) for a, b in chosen]
+    if overview:
+        reports.append(render_overview(read_overview_data(con), lang))
+    return reports
+
+
+def write_report_files(reports: list[RenderedReport], out: Path) -> list[Path]:
+    """Write `<stem>.md` and `<stem>.html` for each report; returns the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for report in reports:
+        for suffix, text in ((".md", report.markdown), (".html", report.html)):
+            path = out / f"{report.stem}{suffix}"
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+    return paths
+
+
+def write_pair_report(db: str | Path | None, from_plan: str, to_plan: str, out: str | Path | None = None,
+                      lang: str = "zh") -> list[Path]:
+    """The report on two plans, as Markdown and HTML files (no Prefect involved)."""
+    with report_warehouse(db) as con:
+        reports = build_reports(con, lang, [(from_plan, to_plan)], overview=False)
+    return write_report_files(reports, Path(out) if out else DEFAULT_OUT)
+
+
+@contextmanager
+def report_warehouse(db: str | Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse, read-only: reports never hold the writer's lock."""
+    con = connect(Path(db) if db else default_db_path(), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
