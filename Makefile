@@ -24,5 +24,5 @@ bench: setup
 	$(BIN)/python benchmarks/bench_matching.py --sizes 100,1000,10000
 	$(BIN)/python benchmarks/bench_run.py
 
-clean:
-	rm -rf $(VENV) data reports
+clean:  # the environment only: data/ holds the warehouse and curated link decisions
+	rm -rf $(VENV)

@@ -40,7 +40,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Plan files (.md .txt
 @app.command()
 def run(paths: Annotated[list[str] | None, typer.Argument(help="More plan files or URLs")] = None,
         db: DbOption = None,
-        out: Annotated[Path | None, typer.Option(help="Report folder (default: reports/ beside the DuckDB file's folder)")] = None,
+        out: Annotated[Path | None, typer.Option(help="Report folder (default: reports/ under the current directory)")] = None,
         strict: Annotated[bool, typer.Option(help="Load nothing if any source fails")] = False,
         catalogue: Annotated[bool, typer.Option(help="Also fetch every official URL in the plan catalogue")] = False,
         catalogue_file: Annotated[Path | None, typer.Option(help="A CSV of more known plans (same columns as the packaged catalogue)")] = None,

@@ -27,7 +27,8 @@ from prefect import flow, get_run_logger
 
 from flows.ingest import IngestSummary, ingest_sources
 from flows.link import LinkSummary, link_plans
-from flows.steps import (inbox_dir, is_url, open_warehouse, progress_advance, progress_start, reports_dir,
+from flows.report_files import DEFAULT_OUT
+from flows.steps import (inbox_dir, is_url, open_warehouse, progress_advance, progress_start,
                          warehouse_path)
 from sources.fetch import FetchPolicy
 
@@ -100,7 +101,7 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
     """
     inbox_folder = Path(inbox) if inbox else inbox_dir(db)
     inputs = collect_inputs(paths or [], inbox_folder if use_inbox else None, catalogue, catalogue_file)
-    summary = PipelineSummary(reports_dir=str(Path(out) if out else reports_dir(db)) if reports else None)
+    summary = PipelineSummary(reports_dir=str(Path(out) if out else DEFAULT_OUT) if reports else None)
     summary.run_id = _start_run(db, inputs, command)
     try:
         summary.ingest = _ingest(inputs, db, strict, catalogue_file, fetch_policy, dask)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.steps import reports_dir
+from flows.report_files import DEFAULT_OUT
 
 TIMEZONE = "Asia/Shanghai"  # the plans are published on Beijing time
 PIPELINE_CRON = "0 6 * * *"
@@ -33,7 +33,7 @@ def build_deployments(db: Path, out: Path | None = None, inbox: Path | None = No
     from flows.reports import publish_reports
 
     db = Path(db).resolve()
-    out = Path(out).resolve() if out else reports_dir(db)
+    out = Path(out).resolve() if out else DEFAULT_OUT.resolve()
     pipeline_params = {"db": str(db), "out": str(out), "catalogue": True,
                        "inbox": str(Path(inbox).resolve()) if inbox else None,
                        "catalogue_file": str(Path(catalogue_file).resolve()) if catalogue_file else None,

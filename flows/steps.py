@@ -8,7 +8,7 @@ that needs them, so importing this module stays cheap.
 
 The files a run uses live beside the DuckDB file (`data/` by default): the HTTP
 cache `http-cache/`, the inbox `inbox/` and the link overrides `link_overrides.csv`;
-reports go to `reports/` beside that folder.
+reports go to `reports/` under the current directory.
 """
 
 from __future__ import annotations
@@ -84,11 +84,6 @@ def inbox_dir(db: str | Path | None) -> Path:
 
 def overrides_file(db: str | Path | None) -> Path:
     return warehouse_path(db).parent / "link_overrides.csv"
-
-
-def reports_dir(db: str | Path | None) -> Path:
-    """`reports/` beside the DuckDB file's folder: data/ipplans.duckdb → reports/."""
-    return warehouse_path(db).parent.parent / "reports"
 
 
 def is_url(location: str) -> bool:

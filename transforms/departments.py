@@ -21,12 +21,13 @@ How a printed name is resolved:
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from transforms.normalize import to_simplified
 
 CATEGORIES = ("party", "ministry", "agency", "court_procuratorate", "military", "public_institution",
               "people_org", "collective")
@@ -97,17 +98,11 @@ def normalise_name(raw: str, char_variants: Mapping[str, str] | None = None) -> 
     text = unicodedata.normalize("NFKC", raw)
     text = _WHITESPACE.sub("", text)  # PDF extraction and mirrors put spaces (also U+3000) inside names
     text = _PINYIN_GLOSS.sub("", text)
-    text = _t2s().convert(text)
+    text = to_simplified(text)
     if char_variants:
         text = text.translate(str.maketrans(dict(char_variants)))
     return text
 
-
-@functools.cache
-def _t2s():
-    import opencc  # loading the conversion dictionaries is slow: do it once, and only when needed
-
-    return opencc.OpenCC("t2s")
 
 
 class DepartmentRegistry:
