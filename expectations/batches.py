@@ -28,6 +28,7 @@ from sources.registry import load_department_registry
 from transforms.departments import resolve_addressees, resolve_task_departments
 from transforms.frames import PlanCopy
 from warehouse.load import PlanLoad, plan_copies
+from warehouse.quality import loaded_plans, plan_before, plan_sections, published_links, task_section_paths
 
 CLAUSES_REQUIRED_FROM = 2016  # plans before 2016 print no (…负责) department clauses
 
@@ -208,8 +209,7 @@ def loaded_batches(con: duckdb.DuckDBPyConnection, plan_id: str | None = None,
                    this_year: int | None = None, registry=None) -> list[Batch]:
     """The plan suites' batches for every loaded plan (or one), rebuilt from the raw tables."""
     batches = []
-    for plan in _rows(con, "select * from raw_plans where ? is null or plan_id = ? order by period_start",
-                      [plan_id, plan_id]):
+    for plan in loaded_plans(con, plan_id):
         for copy in plan_copies(con, plan["plan_id"]):
             batches += copy_batches(copy, list(plan["addressees"] or []), this_year, registry)
         batches.append(Batch("plan_shape", plan["plan_id"], None,
@@ -220,39 +220,15 @@ def loaded_batches(con: duckdb.DuckDBPyConnection, plan_id: str | None = None,
 
 def previous_shape(con: duckdb.DuckDBPyConnection, period_start: int) -> PlanShape | None:
     """The latest loaded plan that starts before `period_start`, if any."""
-    rows = con.execute("select plan_id, complete from raw_plans where period_start < ? "
-                       "order by period_start desc limit 1", [period_start]).fetchall()
-    return loaded_shape(con, *rows[0]) if rows else None
+    previous = plan_before(con, period_start)
+    return loaded_shape(con, *previous) if previous else None
 
 
 def loaded_shape(con: duckdb.DuckDBPyConnection, plan_id: str, complete: bool) -> PlanShape:
-    # copies of a plan print the same sections; the first copy (by name) that prints one names it
-    sections = con.execute("select distinct on (section_path) section_path, level, number from raw_source_sections "
-                           "where plan_id = ? order by section_path, source_name", [plan_id]).df()
-    task_sections = [row[0] for row in con.execute(
-        "select section_path from raw_tasks where plan_id = ? order by position", [plan_id]).fetchall()]
-    return PlanShape(plan_id, bool(complete), sections, task_sections)
+    return PlanShape(plan_id, bool(complete), plan_sections(con, plan_id), task_section_paths(con, plan_id))
 
 
 def link_batch(con: duckdb.DuckDBPyConnection) -> Batch | None:
-    """The published links (the `task_links` view: automatic and confirmed, not review candidates),
-    or None while the warehouse has no links yet."""
-    exists = con.execute("select count(*) from information_schema.tables where table_name = 'task_links'"
-                         ).fetchall()[0][0]
-    if not exists:
-        return None
-    links = con.execute("""
-        select l.from_plan, l.from_task_key, l.from_task_no, l.to_plan, l.to_task_key, l.to_task_no,
-               l.score, l.kind, f.period_start as from_start, t.period_start as to_start
-        from task_links as l
-        left join raw_plans as f on f.plan_id = l.from_plan
-        left join raw_plans as t on t.plan_id = l.to_plan
-        order by l.from_plan, l.from_task_key, l.to_plan, l.to_task_key
-    """).df()
-    return Batch("task_links", None, None, link_frame(links))
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
-    result = con.execute(sql, params)
-    columns = [column[0] for column in result.description]
-    return [dict(zip(columns, row)) for row in result.fetchall()]
+    """The published links (automatic and confirmed, not review candidates), or None before any linking."""
+    links = published_links(con)
+    return None if links is None else Batch("task_links", None, None, link_frame(links))
