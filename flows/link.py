@@ -11,7 +11,7 @@ already there and ids stay stable. Matching is one task for all plans (vectorise
 inside), never one task per plan item.
 
 Run it: `from flows.link import link_plans; link_plans(db="data/ipplans.duckdb")`;
-`ipplans run` calls it when an ingest changed something.
+`ipplans run` calls it when the tasks or the overrides changed since the last matching.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.steps import (check_links, load_registry_and_catalogue, match, open_warehouse, overrides_file,
-                         progress_advance, progress_start, read_link_inputs, read_overrides, write_links)
+                         progress_advance, progress_start, read_link_inputs, read_overrides_text, write_links)
+from transforms.matching.overrides import parse_overrides
+from warehouse.link_state import link_fingerprint, record_linked
 from warehouse.load import transaction
 
 LINK = "link"
@@ -40,7 +42,7 @@ class LinkSummary:
 
 
 read_inputs_task = task(read_link_inputs, name="read-tasks", cache_policy=NO_CACHE)
-read_overrides_task = task(read_overrides, name="read-overrides", cache_policy=NO_CACHE)
+read_overrides_task = task(read_overrides_text, name="read-overrides", cache_policy=NO_CACHE)
 match_task = task(match, name="match", cache_policy=NO_CACHE)
 write_task = task(write_links, name="write-links", cache_policy=NO_CACHE)
 validate_task = task(check_links, name="validate-links", cache_policy=NO_CACHE)
@@ -51,13 +53,16 @@ def link_plans(db: str | None = None, overrides: str | None = None) -> LinkSumma
     """Match every plan's tasks, keeping existing lineage ids; write and check in one transaction."""
     progress_start(LINK, 1)
     registry, _ = load_registry_and_catalogue()
-    decisions = read_overrides_task(overrides or overrides_file(db))
+    overrides_text = read_overrides_task(overrides or overrides_file(db))
+    decisions = parse_overrides(overrides_text)
     with open_warehouse(db) as con:
+        fingerprint = link_fingerprint(con, overrides_text)
         tasks, previous_lineage = read_inputs_task(con, registry)
         result = match_task(tasks, previous_lineage, decisions)
         with transaction(con):
             write_task(con, result)
             warnings = validate_task(con)
+            record_linked(con, fingerprint)
     progress_advance(LINK)
     return LinkSummary(links=len(result.links), lineages=_distinct(result.lineage, "lineage_id"),
                        plan_changes=len(result.plan_changes), overrides=len(decisions), warnings=warnings)

@@ -7,10 +7,10 @@ run history (`warehouse.runs`), the report files, and moves each inbox file to
 `processed/` or to `rejected/` with a reason file.
 
 Sources whose content is already loaded are skipped before parsing; matching runs only
-when the ingest changed something; reports are rebuilt after an ingest that changed
-something (or when the report folder is still empty). When a source or a step fails, the
-run is recorded as partial or failed and the flow raises `PipelineFailed` (so the Prefect
-run shows Failed); its `.summary` says what was done.
+when the tasks or the curated overrides changed since the last matching; reports are
+rebuilt after new links (or when the report folder is still empty). When a source or a
+step fails, the run is recorded as partial or failed and the flow raises `PipelineFailed`
+(so the Prefect run shows Failed); its `.summary` says what was done.
 
 Run it: `ipplans run` (adds the bundled sample and ../shared/plans), `ipplans serve`
 (daily deployment), or `pipeline(paths=["plan.md"], db="data/ipplans.duckdb", out="reports")`.
@@ -106,7 +106,8 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
     try:
         summary.ingest = _ingest(inputs, db, strict, catalogue_file, fetch_policy, dask)
         summary.inbox = settle_inbox(inbox_folder, inputs, summary.ingest)
-        if summary.ingest.changed:
+        # a refused source leaves the warehouse as it was: stale links are healed by a clean run only
+        if summary.ingest.changed or (summary.ingest.ok and _links_stale(db, overrides)):
             summary.links = _step(summary, "link", link_plans, db=db, overrides=overrides)
         _record_warnings(db, summary.run_id, summary.warnings)  # before the reports, which show them
         if reports and _reports_due(summary):
@@ -180,12 +181,20 @@ def _step(summary: PipelineSummary, name: str, function, *args, **kwargs):
         return None
 
 
+def _links_stale(db: str | None, overrides: str | None) -> bool:
+    """Tasks or overrides changed since the last matching, e.g. a run killed between load and link."""
+    from flows.steps import links_stale, overrides_file, read_overrides_text
+
+    with open_warehouse(warehouse_path(db)) as con:
+        return links_stale(con, read_overrides_text(overrides or overrides_file(db)))
+
+
 def _reports_due(summary: PipelineSummary) -> bool:
-    """After an ingest that changed something and linked cleanly, or when no reports exist yet."""
+    """After new links (and no failed step), or when no reports exist yet."""
     if summary.errors:
         return False
     folder = Path(summary.reports_dir)
-    return summary.ingest.changed or not (folder.is_dir() and any(folder.iterdir()))
+    return summary.links is not None or not (folder.is_dir() and any(folder.iterdir()))
 
 
 def _publish_reports(db: str | None, out: str, lang: str):

@@ -167,12 +167,17 @@ def read_link_inputs(con: duckdb.DuckDBPyConnection, registry):
     return read_tasks_frame(con, registry), read_previous_lineage(con)
 
 
-def read_overrides(path: Path) -> list:
-    """The curated link decisions; a missing file means none."""
-    from transforms.matching.matcher import parse_overrides
-
+def read_overrides_text(path: Path) -> str:
+    """The curated link decisions file as text; a missing file means none."""
     path = Path(path)
-    return parse_overrides(path.read_text(encoding="utf-8-sig") if path.is_file() else "")
+    return path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+
+
+def links_stale(con: duckdb.DuckDBPyConnection, overrides_text: str) -> bool:
+    """Whether tasks or overrides changed since the last matching (or there was none)."""
+    from warehouse.link_state import link_fingerprint, linked_fingerprint
+
+    return link_fingerprint(con, overrides_text) != linked_fingerprint(con)
 
 
 def match(tasks, previous_lineage, overrides):

@@ -36,12 +36,13 @@ def data_checksums(db: Path) -> dict[str, str] | None:
 
 
 def content(db: Path) -> dict[str, list]:
-    """The rows of every table holding data, without load timestamps: equal for two loads of the same files."""
+    """The rows of every table holding data, without load and link timestamps: equal for two loads of the
+    same files."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         tables = [row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
-            "order by table_name").fetchall() if row[0] not in RUN_HISTORY_TABLES]
+            "order by table_name").fetchall() if row[0] not in (*RUN_HISTORY_TABLES, "raw_link_state")]
         rows = {table: sorted(map(repr, con.execute(
             f'select * exclude (loaded_at) from "{table}"' if table == "raw_sources" else f'select * from "{table}"'
         ).fetchall())) for table in tables}
