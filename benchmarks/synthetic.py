@@ -87,6 +87,7 @@ _LEADING_PREDICATES = re.compile(
     "^(?:" + "|".join(sorted({*PREDICATES, "制定出台", "推动", "推进", "加快", "继续", "深入", "配合做好", "积极"},
                              key=len, reverse=True)) + ")+")
 _CLAUSE_SPLIT = re.compile(r"[，；]")
+_TITLE_SPAN = re.compile(r"《[^《》]*》")
 
 
 @dataclass(frozen=True)
@@ -301,7 +302,7 @@ def evolve(state: _State, tasks: list[SynTask], year: int) -> list[SynTask]:
             out.extend(_split(state, task))
             continue
         out.append(_edited(state, task))
-    out.extend(_returning(state, year))
+    out.extend(_returning(state, year, out))
     out.extend(_recombined_new(state, out) for _ in range(rng.binomial(len(tasks), rates.new)))
     _rename_sections(state)
     out = _reordered(state, out)
@@ -330,14 +331,17 @@ def _edited(state: _State, task: SynTask) -> SynTask:
 
 
 def _swap_synonyms(rng, text: str, times: int) -> str:
+    """Reword outside 《》: a document keeps its name (a title changes by _title_line_rewrite)."""
     for _ in range(times):
+        free = _TITLE_SPAN.sub(lambda m: "\ue000" * len(m.group(0)), text)  # titles masked, same length
         # Skip swaps whose result is already there, so 开展 → 组织开展 never stacks up.
-        present = [(a, b) for a, b in SYNONYMS if a in text and b not in text]
-        present += [(b, a) for a, b in SYNONYMS if b in text]
+        present = [(a, b) for a, b in SYNONYMS if a in free and b not in free]
+        present += [(b, a) for a, b in SYNONYMS if b in free]
         if not present:
             break
         old, new = present[rng.integers(len(present))]
-        text = text.replace(old, new, 1)
+        at = free.index(old)
+        text = text[:at] + new + text[at + len(old):]
     return text
 
 
@@ -434,9 +438,15 @@ def _split(state: _State, task: SynTask) -> list[SynTask]:
             for p in parts]
 
 
-def _returning(state: _State, year: int) -> list[SynTask]:
+def _returning(state: _State, year: int, tasks: list[SynTask]) -> list[SynTask]:
+    """Dropped tasks due back this year; one whose section was regrouped away while it was
+    absent goes into a section the plan has now (it had none before: an empty heading)."""
     back = [task for when, task in state.dormant if when == year]
     state.dormant = [(when, task) for when, task in state.dormant if when != year]
+    paths = list(dict.fromkeys(t.section for t in tasks))
+    for index, task in enumerate(back):
+        if paths and task.section not in paths:
+            back[index] = replace(task, section=paths[state.rng.integers(len(paths))])
     return [_edited(state, task) for task in back]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -35,6 +35,7 @@ SPECIFIC_ANCHOR_PER_PLAN = 1.5
 _STATE_PREFIX = "中华人民共和国"
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{2,14})[”\"」]")
 _TITLED = re.compile(r"《[^《》]*》")
+_TITLE = re.compile(r"《([^《》]+)》")
 # Edition notes inside or after a title: （修订）, (2019年修正), （试行）, （草案）.
 _EDITION = re.compile(r"[（(][^（）()]{0,12}?(?:修订|修正|试行|草案|征求意见稿)[^（）()]{0,4}[)）]")
 
@@ -44,7 +45,7 @@ _EDITION = re.compile(r"[（(][^（）()]{0,12}?(?:修订|修正|试行|草案|�
 # ordinary words too often to be read without 《》.
 _BARE_SUFFIX = re.compile(r"(?:条例|法)(?![律规院治官人制庭学典定理务援则令])")
 _NOT_BEFORE_LAW = frozenset("方办做执司立违依合非用手说看想设算守护变无效技语书")
-_HAN_TAIL = re.compile(r"[\u4e00-\u9fff]{1,14}$")
+MAX_NAME_CHARS = 14
 # Words that lead up to a name in a task (推进…修订, 加快…) and never start a law's name.
 _LEADING_WORDS = re.compile(
     "^(?:进一步|配合|做好|积极|加快|抓紧|推进|推动|研究|启动|开展|修订|修改|制定|起草|论证|完善|健全|"
@@ -53,6 +54,7 @@ _LEADING_WORDS = re.compile(
 _GENERIC_STEMS = frozenset({"实施", "管理", "保护", "相关", "有关", "配套", "地方", "行业", "部门", "专门", "行政"})
 
 
+@lru_cache(maxsize=1 << 16)  # the same titles recur in every plan
 def normalize_anchor(title: str) -> str:
     """A cited title or campaign name as a comparable key: 《中华人民共和国专利法》 → 专利法."""
     key = normalize_text(_EDITION.sub("", title))
@@ -61,15 +63,18 @@ def normalize_anchor(title: str) -> str:
     return key
 
 
-def bare_instruments(text: str) -> list[str]:
-    """Laws and regulations named without 《》: 积极推进专利法第四次修订 → [专利法]."""
-    plain = _TITLED.sub("，", unicodedata.normalize("NFKC", text))
+def bare_instruments(folded: str) -> list[str]:
+    """Laws and regulations named without 《》 in a folded text (text.fold):
+    积极推进专利法第四次修订 → [专利法]."""
+    if "法" not in folded and "条例" not in folded:
+        return []
+    plain = _TITLED.sub("，", folded)
     names = []
     for match in _BARE_SUFFIX.finditer(plain):
-        head = _HAN_TAIL.search(plain, 0, match.start())
-        if head is None:
-            continue
-        stem = _LEADING_WORDS.sub("", head.group(0))
+        start = match.start()
+        while start > 0 and match.start() - start < MAX_NAME_CHARS and "\u4e00" <= plain[start - 1] <= "\u9fff":
+            start -= 1
+        stem = _LEADING_WORDS.sub("", plain[start:match.start()])
         if match.group(0) == "法" and (not stem or stem[-1] in _NOT_BEFORE_LAW):
             continue
         if len(stem) >= 2 and stem not in _GENERIC_STEMS:
@@ -77,11 +82,11 @@ def bare_instruments(text: str) -> list[str]:
     return names
 
 
-def task_anchors(text: str, cited_titles) -> tuple[str, ...]:
-    """Normalised anchors of one task, in order, without repeats: 《》 titles, bare laws and
-    regulations, and “”-quoted names."""
-    folded = unicodedata.normalize("NFKC", text)
-    raw = [*(cited_titles if cited_titles is not None else ()), *bare_instruments(text), *_QUOTED.findall(folded)]
+def task_anchors(folded: str, cited_titles) -> tuple[str, ...]:
+    """Normalised anchors of one task (its text folded by text.fold), in order, without
+    repeats: 《》 titles, bare laws and regulations, and “”-quoted names."""
+    titles = [*(cited_titles if cited_titles is not None else ()), *_TITLE.findall(folded)]
+    raw = [*titles, *bare_instruments(folded), *_QUOTED.findall(folded)]
     keys = (normalize_anchor(t) for t in raw)
     return tuple(dict.fromkeys(k for k in keys if len(k) >= MIN_ANCHOR_CHARS))
 
@@ -114,11 +119,17 @@ def anchor_signatures(anchor_sets: list) -> np.ndarray:
     """A 64-bit Bloom signature per task; disjoint signatures prove disjoint anchor sets."""
     signature = np.zeros(len(anchor_sets), dtype=np.uint64)
     for row, anchors in enumerate(anchor_sets):
-        value = 0
-        for anchor in anchors:
-            value |= 1 << (_stable_hash(anchor) % 64)
-        signature[row] = value
+        if anchors:
+            signature[row] = _signature(frozenset(anchors))
     return signature
+
+
+@lru_cache(maxsize=1 << 16)
+def _signature(anchors: frozenset[str]) -> int:
+    value = 0
+    for anchor in anchors:
+        value |= 1 << (_stable_hash(anchor) % 64)
+    return value
 
 
 def _stable_hash(text: str) -> int:

@@ -19,121 +19,135 @@ from scipy.sparse.csgraph import connected_components
 
 from transforms.matching.comparisons import ANCHOR_EXACT, ANCHOR_MENTION, ANCHOR_RELATED
 from transforms.matching.config import MatchConfig
+from transforms.matching.pairs import Pairs, concat, from_frame, take, with_columns
 
 LINK_ROLES = ("primary", "split", "merge")
+# What the decisions read and what they change; whole rows are gathered for the links only.
+DECISION_COLUMNS = ("left", "right", "score_row", "score_col", "score", "evidence_mass", "row_denominator",
+                    "col_denominator", "right_in_left", "left_in_right", "text_overlap", "text_containment",
+                    "anchor_match")
+SCORE_COLUMNS = ("score_row", "score_col", "score")
 
 
-def decide_links(scored: pd.DataFrame, confirmed: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
+def decide_links(scored, confirmed: pd.DataFrame, config: MatchConfig) -> Pairs:
     """Rows of `scored` that become links, with `status` (auto|confirmed|review) and `role`.
 
     `confirmed` holds (left, right) pairs a person confirmed: they are links whatever
     their score, and take their two tasks out of the automatic assignment.
     """
-    scored = with_part_groups(scored, config)
-    fixed = _confirmed_rows(scored, confirmed)
-    taken_left, taken_right = set(fixed["left"]), set(fixed["right"])
-    open_pairs = scored[~scored["left"].isin(taken_left) & ~scored["right"].isin(taken_right)]
-    eligible = open_pairs[(open_pairs["score"] >= config.review_threshold) & shares_content(open_pairs, config)]
-    chosen = rescore_given_assignment(scored, one_to_one(eligible, config), config)
-    chosen = chosen.assign(status=np.where(chosen["score"] >= config.threshold, "auto", "review"), role="primary")
-    primaries = pd.concat([fixed, chosen], ignore_index=True)
-    parts = split_and_merge_parts(scored, primaries, config)
-    return pd.concat([primaries, parts], ignore_index=True)
+    scored = _as_pairs(scored)
+    fixed = is_confirmed(scored, confirmed)
+    # Only pairs that one side's posterior already puts above the review floor can become a
+    # link or a part (grouping parts raises the other side only): the rest is left out early.
+    relevant = np.flatnonzero(fixed | (np.maximum(scored["score_row"], scored["score_col"]) >= config.review_threshold))
+    pairs = with_part_groups({**{name: scored[name][relevant] for name in DECISION_COLUMNS}, "row": relevant}, config)
+    fixed = fixed[relevant]
+    left, right = pairs["left"], pairs["right"]
+    open_pair = ~np.isin(left, left[fixed]) & ~np.isin(right, right[fixed])
+    eligible = np.flatnonzero(open_pair & (pairs["score"] >= config.review_threshold) & shares_content(pairs, config))
+    chosen = rescore_given_assignment(pairs, one_to_one_rows(pairs, eligible, config), config, scored)
+    chosen["status"] = np.where(chosen["score"] >= config.threshold, "auto", "review").astype(object)
+    chosen["role"] = np.full(len(chosen["left"]), "primary", dtype=object)
+    primaries = concat([_labelled(take(pairs, fixed), "confirmed", "primary"), chosen])
+    return _whole_rows(scored, concat([primaries, split_and_merge_parts(pairs, primaries, config)]))
 
 
-def shares_content(pairs: pd.DataFrame, config: MatchConfig) -> pd.Series:
+def _whole_rows(scored: Pairs, decided: Pairs) -> Pairs:
+    """The decided links with every column of `scored`, and the scores as the decisions left them."""
+    return {**take(scored, decided["row"]), **{name: decided[name] for name in (*SCORE_COLUMNS, "status", "role")}}
+
+
+def _as_pairs(table) -> Pairs:
+    return from_frame(table) if isinstance(table, pd.DataFrame) else table
+
+
+def _labelled(pairs: Pairs, status: str, role: str) -> Pairs:
+    n = len(pairs["left"])
+    return with_columns(pairs, status=np.full(n, status, dtype=object), role=np.full(n, role, dtype=object))
+
+
+def is_confirmed(scored: Pairs, confirmed: pd.DataFrame | None) -> np.ndarray:
+    """Per pair: did a person confirm it (overrides)?"""
+    if confirmed is None or confirmed.empty:
+        return np.zeros(len(scored["left"]), dtype=bool)
+    wanted = _keys(confirmed["left"].to_numpy(np.int64), confirmed["right"].to_numpy(np.int64))
+    return np.isin(_keys(scored["left"], scored["right"]), wanted)
+
+
+def _keys(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return np.asarray(left, dtype=np.int64) * (1 << 32) + np.asarray(right, dtype=np.int64)
+
+
+def shares_content(pairs, config: MatchConfig) -> np.ndarray:
     """A continuation shares content: some rare characters of its text or a named document.
-    Section, position and departments agree between neighbouring tasks of one department
-    far more often than their separate u values assume, so they may break ties but never
-    make a link on their own."""
-    text = np.maximum(pairs["text_overlap"].to_numpy(), pairs["text_containment"].to_numpy())
-    named = np.isin(pairs["anchor_match"].to_numpy(), (ANCHOR_EXACT, ANCHOR_RELATED, ANCHOR_MENTION))
-    return pd.Series((text >= config.min_content_overlap) | named, index=pairs.index)
+    Section, position, order and departments agree between neighbouring tasks of one
+    department far more often than their separate u values assume, so they may break ties
+    but never make a link on their own."""
+    text = np.maximum(np.asarray(pairs["text_overlap"], dtype=np.float64),
+                      np.asarray(pairs["text_containment"], dtype=np.float64))
+    named = np.isin(np.asarray(pairs["anchor_match"], dtype=np.float64), (ANCHOR_EXACT, ANCHOR_RELATED, ANCHOR_MENTION))
+    return (text >= config.min_content_overlap) | named
 
 
-def with_part_groups(scored: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
+def with_part_groups(scored: Pairs, config: MatchConfig) -> Pairs:
     """Score split and merge parts as one hypothesis. The column posterior of a split part is
     shared with its sibling (both continue the same task), so it is replaced by the posterior
     of "the earlier task continues into these parts"; likewise the row posterior of merge parts."""
-    scored = scored.copy()
+    scored = dict(scored)
     split_part = (scored["score_row"] >= config.threshold) & (scored["right_in_left"] >= config.part_containment)
     merge_part = (scored["score_col"] >= config.threshold) & (scored["left_in_right"] >= config.part_containment)
     for part, key, column, denominator in ((split_part, "left", "score_col", "col_denominator"),
                                            (merge_part, "right", "score_row", "row_denominator")):
-        members = scored[part]
-        groups = members.groupby(key)["evidence_mass"].agg(["sum", "size"])
-        groups = groups[groups["size"] >= 2]
-        in_group = part & scored[key].isin(groups.index)
-        group_score = scored.loc[in_group, key].map(groups["sum"]) / scored.loc[in_group, denominator]
-        scored.loc[in_group, column] = np.maximum(scored.loc[in_group, column], group_score)
+        if not part.any():
+            continue
+        owner = scored[key]
+        size = int(owner.max()) + 1
+        members = np.bincount(owner[part], minlength=size)
+        group_mass = np.bincount(owner[part], weights=scored["evidence_mass"][part], minlength=size)
+        in_group = part & (members[owner] >= 2)
+        group_score = group_mass[owner] / scored[denominator]
+        scored[column] = np.where(in_group, np.maximum(scored[column], group_score), scored[column])
     scored["score"] = np.minimum(scored["score_row"], scored["score_col"])
     return scored
 
 
-def _confirmed_rows(scored: pd.DataFrame, confirmed: pd.DataFrame) -> pd.DataFrame:
-    if confirmed is None or confirmed.empty:
-        return scored.iloc[0:0].assign(status=pd.Series(dtype=str), role=pd.Series(dtype=str))
-    keys = confirmed[["left", "right"]].drop_duplicates()
-    rows = scored.merge(keys, on=["left", "right"], how="inner")
-    return rows.assign(status="confirmed", role="primary")
+def one_to_one(eligible, config: MatchConfig) -> Pairs:
+    """Maximum-weight matching of the given pairs (see `one_to_one_rows`)."""
+    pairs = _as_pairs(eligible)
+    return take(pairs, one_to_one_rows(pairs, np.arange(len(pairs["left"])), config))
 
 
-def one_to_one(eligible: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
-    """Maximum-weight matching; weights are log-odds above the review floor (all positive)."""
-    if eligible.empty:
-        return eligible.copy()
-    floor = _logit(config.review_threshold)
-    benefit = _logit(eligible["score"].to_numpy()) - floor + 1e-6
-    left_codes, left_values = pd.factorize(eligible["left"])
-    right_codes, _ = pd.factorize(eligible["right"])
+def one_to_one_rows(scored: Pairs, eligible: np.ndarray, config: MatchConfig) -> np.ndarray:
+    """Positions (into `scored`) of the maximum-weight one-to-one matching among the `eligible`
+    positions; weights are log-odds above the review floor (all positive)."""
+    if len(eligible) == 0:
+        return eligible
+    benefit = _logit(scored["score"][eligible]) - _logit(config.review_threshold) + 1e-6
+    left_codes, left_values = pd.factorize(scored["left"][eligible])
+    right_codes, right_values = pd.factorize(scored["right"][eligible])
     n_left = len(left_values)
-    graph = coo_matrix(
-        (np.ones(len(eligible)), (left_codes, n_left + right_codes)),
-        shape=(n_left + right_codes.max() + 1,) * 2,
-    )
-    _, component = connected_components(graph, directed=False)
-    edge_component = component[left_codes]
-    edges_per_component = np.bincount(edge_component)
-    alone = edges_per_component[edge_component] == 1  # most components are one pair: take them as they are
-    picked = [np.flatnonzero(alone)]
-    shared = np.flatnonzero(~alone)
-    order = shared[np.argsort(edge_component[shared], kind="stable")]
-    bounds = np.flatnonzero(np.diff(edge_component[order])) + 1
+    graph = coo_matrix((np.ones(len(eligible)), (left_codes, n_left + right_codes)),
+                       shape=(n_left + len(right_values),) * 2)
+    _, task_component = connected_components(graph, directed=False)
+    component = task_component[left_codes]
+    # In a star (one task on one side: most components, single pairs included) the best edge is
+    # the matching; the other components are solved exactly, one at a time.
+    star = (_distinct_per(component, left_codes) == 1) | (_distinct_per(component, right_codes) == 1)
+    by_benefit = np.lexsort((-benefit, component))
+    first = by_benefit[np.r_[True, component[by_benefit][1:] != component[by_benefit][:-1]]]
+    picked = [first[star[component[first]]]]
+    rest = np.flatnonzero(~star[component])
+    order = rest[np.argsort(component[rest], kind="stable")]
+    bounds = np.flatnonzero(np.diff(component[order])) + 1
     for edges in np.split(order, bounds) if len(order) else []:
         picked.append(_assign_component(edges, left_codes, right_codes, benefit))
-    return eligible.iloc[np.sort(np.concatenate(picked))].copy()
+    return eligible[np.sort(np.concatenate(picked))]
 
 
-def rescore_given_assignment(scored: pd.DataFrame, chosen: pd.DataFrame, config: MatchConfig,
-                             rounds: int = 2) -> pd.DataFrame:
-    """Re-score the chosen pairs once their competitors are explained: a candidate that the
-    assignment confidently paired with another task no longer dilutes this pair's posterior
-    (an iterated-conditional-modes step towards the joint one-to-one posterior)."""
-    chosen = chosen.copy()
-    left, right = scored["left"].to_numpy(np.int64), scored["right"].to_numpy(np.int64)
-    mass = scored["evidence_mass"].to_numpy()
-    size = int(max(left.max(initial=0), right.max(initial=0))) + 1
-    for _ in range(rounds):
-        confident = chosen[chosen["score"] >= config.threshold]
-        partner_of_left = np.full(size, -1, dtype=np.int64)
-        partner_of_right = np.full(size, -1, dtype=np.int64)
-        partner_of_left[confident["left"].to_numpy(np.int64)] = confident["right"].to_numpy(np.int64)
-        partner_of_right[confident["right"].to_numpy(np.int64)] = confident["left"].to_numpy(np.int64)
-        explained_left = (partner_of_left[left] >= 0) & (partner_of_left[left] != right)
-        explained_right = (partner_of_right[right] >= 0) & (partner_of_right[right] != left)
-        row_free = np.bincount(right, weights=np.where(explained_left, mass, 0.0), minlength=size)
-        col_free = np.bincount(left, weights=np.where(explained_right, mass, 0.0), minlength=size)
-        row_denominator = chosen["row_denominator"].to_numpy() - row_free[chosen["right"].to_numpy(np.int64)]
-        col_denominator = chosen["col_denominator"].to_numpy() - col_free[chosen["left"].to_numpy(np.int64)]
-        chosen["score_row"] = np.maximum(chosen["score_row"], chosen["evidence_mass"] / row_denominator)
-        chosen["score_col"] = np.maximum(chosen["score_col"], chosen["evidence_mass"] / col_denominator)
-        chosen["score"] = np.minimum(chosen["score_row"], chosen["score_col"])
-    return chosen
-
-
-def _logit(probability) -> np.ndarray:
-    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-12, 1 - 1e-12)
-    return np.log2(p / (1 - p))
+def _distinct_per(component: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Per component, how many distinct codes its edges have."""
+    pairs = np.unique(component.astype(np.int64) * (int(codes.max()) + 1) + codes)
+    return np.bincount(pairs // (int(codes.max()) + 1), minlength=int(component.max()) + 1)
 
 
 def _assign_component(edges, left_codes, right_codes, benefit) -> np.ndarray:
@@ -148,19 +162,57 @@ def _assign_component(edges, left_codes, right_codes, benefit) -> np.ndarray:
     return found[found >= 0]
 
 
-def split_and_merge_parts(scored: pd.DataFrame, primaries: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
+def _logit(probability) -> np.ndarray:
+    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-12, 1 - 1e-12)
+    return np.log2(p / (1 - p))
+
+
+def rescore_given_assignment(scored: Pairs, chosen_rows: np.ndarray, config: MatchConfig,
+                             competitors: Pairs | None = None, rounds: int = 2) -> Pairs:
+    """Re-score the chosen pairs once their competitors (all scored pairs of the step, by
+    default `scored`) are explained: a candidate that the assignment confidently paired with
+    another task no longer dilutes this pair's posterior (an iterated-conditional-modes step
+    towards the joint one-to-one posterior)."""
+    chosen = take(scored, chosen_rows)
+    competitors = scored if competitors is None else competitors
+    left, right, mass = competitors["left"], competitors["right"], competitors["evidence_mass"]
+    size = int(max(left.max(initial=0), right.max(initial=0))) + 1
+    for _ in range(rounds):
+        confident = chosen["score"] >= config.threshold
+        partner_of_left = np.full(size, -1, dtype=np.int64)
+        partner_of_right = np.full(size, -1, dtype=np.int64)
+        partner_of_left[chosen["left"][confident]] = chosen["right"][confident]
+        partner_of_right[chosen["right"][confident]] = chosen["left"][confident]
+        explained_left = (partner_of_left[left] >= 0) & (partner_of_left[left] != right)
+        explained_right = (partner_of_right[right] >= 0) & (partner_of_right[right] != left)
+        row_free = np.bincount(right, weights=np.where(explained_left, mass, 0.0), minlength=size)
+        col_free = np.bincount(left, weights=np.where(explained_right, mass, 0.0), minlength=size)
+        row_denominator = chosen["row_denominator"] - row_free[chosen["right"]]
+        col_denominator = chosen["col_denominator"] - col_free[chosen["left"]]
+        chosen["score_row"] = np.maximum(chosen["score_row"], chosen["evidence_mass"] / row_denominator)
+        chosen["score_col"] = np.maximum(chosen["score_col"], chosen["evidence_mass"] / col_denominator)
+        chosen["score"] = np.minimum(chosen["score_row"], chosen["score_col"])
+    return chosen
+
+
+def split_and_merge_parts(scored: Pairs, primaries: Pairs, config: MatchConfig) -> Pairs:
     """Second partners of linked tasks: split parts (later task inside the earlier one)
     and merge parts (earlier task inside the later one). Each part joins once."""
-    linked = primaries[primaries["status"] != "review"]
+    linked = primaries["status"] != "review"
+    left, right = scored["left"], scored["right"]
     # A part competes with its sibling on one side only: a split part has one parent
     # (row posterior), a merge part one child (column posterior).
-    free_later = scored[~scored["right"].isin(primaries["right"]) & (scored["score_row"] >= config.threshold)]
-    splits = free_later[free_later["left"].isin(linked["left"])
-                        & (free_later["right_in_left"] >= config.part_containment)]
-    splits = splits.sort_values("score_row", ascending=False).drop_duplicates("right")
-    free_earlier = scored[~scored["left"].isin(primaries["left"]) & (scored["score_col"] >= config.threshold)]
-    merges = free_earlier[free_earlier["right"].isin(linked["right"])
-                          & (free_earlier["left_in_right"] >= config.part_containment)]
-    merges = merges.sort_values("score_col", ascending=False).drop_duplicates("left")
-    return pd.concat([splits.assign(status="auto", role="split"), merges.assign(status="auto", role="merge")],
-                     ignore_index=True)
+    splits = (~np.isin(right, primaries["right"]) & (scored["score_row"] >= config.threshold)
+              & np.isin(left, primaries["left"][linked]) & (scored["right_in_left"] >= config.part_containment))
+    merges = (~np.isin(left, primaries["left"]) & (scored["score_col"] >= config.threshold)
+              & np.isin(right, primaries["right"][linked]) & (scored["left_in_right"] >= config.part_containment))
+    return concat([_labelled(take(scored, _best_per(right, scored["score_row"], splits)), "auto", "split"),
+                   _labelled(take(scored, _best_per(left, scored["score_col"], merges)), "auto", "merge")])
+
+
+def _best_per(owner: np.ndarray, score: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Among the masked positions, the one with the highest score for each owner."""
+    rows = np.flatnonzero(mask)
+    rows = rows[np.argsort(-score[rows], kind="stable")]
+    _, first = np.unique(owner[rows], return_index=True)
+    return np.sort(rows[first])

@@ -4,7 +4,7 @@ Plans of ordinary size (~100–140 tasks) are compared exhaustively: blocking ex
 only to keep large inputs feasible, and every rule can miss a reworded task. Above
 `exhaustive_pairs_max` the candidates are the union (as in Splink) of:
   - `ngram`: each task's best partners by weighted character-bigram cosine, both ways;
-  - `title`: a shared normalised 《》 title or quoted campaign name;
+  - `title`: a shared normalised anchor (law, 《》 title, quoted campaign name);
   - `department`: sorted neighbourhood by relative position inside one lead-department line.
 """
 
@@ -16,43 +16,37 @@ import scipy.sparse as sp
 
 from transforms.matching.config import MatchConfig
 from transforms.matching.features import TaskFeatures
+from transforms.matching.pairs import Pairs, concat, make_pairs, no_pairs, unique_rows
 
-PAIR_COLUMNS = ("left", "right", "rule")
 _ROW_CHUNK = 4096
 
 
 def candidate_pairs(features: TaskFeatures, left_rows: np.ndarray, right_rows: np.ndarray,
-                    config: MatchConfig) -> pd.DataFrame:
+                    config: MatchConfig) -> Pairs:
     """Pairs (left = earlier task row, right = later task row) with the rule that found them."""
     left_rows = np.asarray(left_rows, dtype=np.int64)
     right_rows = np.asarray(right_rows, dtype=np.int64)
     if len(left_rows) == 0 or len(right_rows) == 0:
-        return pd.DataFrame({"left": np.array([], np.int64), "right": np.array([], np.int64), "rule": []})
+        return no_pairs()
     if len(left_rows) * len(right_rows) <= config.exhaustive_pairs_max:
         return all_pairs(left_rows, right_rows)
-    found = [
+    found = concat([
         ngram_pairs(features, left_rows, right_rows, config),
         title_pairs(features, left_rows, right_rows, config),
         department_pairs(features, left_rows, right_rows, config),
-    ]
-    pairs = pd.concat(found, ignore_index=True)
-    # Keep the first rule that found a pair; rules are listed strongest first.
-    return pairs.drop_duplicates(["left", "right"]).sort_values(["right", "left"]).reset_index(drop=True)
+    ])
+    return unique_rows(found)  # the first rule that found a pair: rules are listed strongest first
 
 
-def all_pairs(left_rows: np.ndarray, right_rows: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({
-        "left": np.tile(left_rows, len(right_rows)),
-        "right": np.repeat(right_rows, len(left_rows)),
-        "rule": "all",
-    })
+def all_pairs(left_rows: np.ndarray, right_rows: np.ndarray, rule: str = "all") -> Pairs:
+    return make_pairs(np.tile(left_rows, len(right_rows)), np.repeat(right_rows, len(left_rows)), rule)
 
 
-def ngram_pairs(features: TaskFeatures, left_rows, right_rows, config: MatchConfig) -> pd.DataFrame:
+def ngram_pairs(features: TaskFeatures, left_rows, right_rows, config: MatchConfig) -> Pairs:
     """Top-k partners per task, both ways, by cosine over bigrams under the df cap. The
     product is sparse (only pairs sharing a capped bigram), so top-k works on its entries."""
-    left = _blocking_vectors(features, left_rows, config)
-    right_t = _blocking_vectors(features, right_rows, config).T.tocsr()
+    left = blocking_vectors(features, left_rows, config)
+    right_t = blocking_vectors(features, right_rows, config).T.tocsr()
     k = config.ngram_top_k
     kept_l, kept_r, kept_v = [], [], []
     for start in range(0, len(left_rows), _ROW_CHUNK):
@@ -61,10 +55,10 @@ def ngram_pairs(features: TaskFeatures, left_rows, right_rows, config: MatchConf
         rows, cols, values = product.row[useful] + start, product.col[useful], product.data[useful]
         chosen = _either(len(values), _top_k_entries(rows, values, k), _top_k_entries(cols, values, k))
         kept_l.append(rows[chosen]), kept_r.append(cols[chosen]), kept_v.append(values[chosen])
-    rows, cols, values = (np.concatenate(x) if x else np.array([], np.int64) for x in (kept_l, kept_r, kept_v))
+    rows, cols, values = (np.concatenate(x) for x in (kept_l, kept_r, kept_v))
     # A left task's top k survived its own chunk; a right task's top k must be re-cut over all chunks.
     chosen = _either(len(values), _top_k_entries(rows, values, k), _top_k_entries(cols, values, k))
-    return pd.DataFrame({"left": left_rows[rows[chosen]], "right": right_rows[cols[chosen]], "rule": "ngram"})
+    return make_pairs(left_rows[rows[chosen]], right_rows[cols[chosen]], "ngram")
 
 
 def _either(size: int, *positions: np.ndarray) -> np.ndarray:
@@ -87,32 +81,44 @@ def _top_k_entries(groups: np.ndarray, values: np.ndarray, k: int) -> np.ndarray
     return order[(rank < k) & (values[order] > 0)]
 
 
-def _blocking_vectors(features: TaskFeatures, rows: np.ndarray, config: MatchConfig) -> sp.csr_matrix:
+def blocking_vectors(features: TaskFeatures, rows: np.ndarray, config: MatchConfig) -> sp.csr_matrix:
     """Rows of the bigram matrix without bigrams above the df cap, scaled to unit length.
     Frequent bigrams carry little weight in a cosine but make the sparse product dense."""
     matrix = features.bigrams[rows]
-    df_per_plan = np.bincount(features.bigrams.indices, minlength=matrix.shape[1]) / len(features.plans)
     cap = max(config.ngram_min_df_cap, config.ngram_max_df * features.plans["n_tasks"].mean())
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1))).ravel()
-    matrix = sp.csr_matrix(matrix.multiply((df_per_plan <= cap)[np.newaxis, :].astype(np.float32)))
+    kept = (features.bigram_df / max(1, len(features.plans)) <= cap).astype(np.float32)
+    norms = features.bigram_norm[rows]
+    matrix = sp.csr_matrix(matrix.multiply(kept[np.newaxis, :]))
     return sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-9)) @ matrix)
 
 
-def title_pairs(features: TaskFeatures, left_rows, right_rows, config: MatchConfig) -> pd.DataFrame:
-    """Pairs citing the same normalised title; titles cited too often block nothing."""
+def title_pairs(features: TaskFeatures, left_rows, right_rows, config: MatchConfig) -> Pairs:
+    """Pairs naming the same anchor; anchors named too often block nothing."""
     def exploded(rows):
-        frame = pd.DataFrame({"row": rows, "anchor": [features.anchors[r] for r in rows]})
-        frame = frame.explode("anchor").dropna()
-        counts = frame["anchor"].map(frame["anchor"].value_counts())
-        return frame[counts <= config.title_block_max]
+        counts = [len(features.anchors[r]) for r in rows.tolist()]
+        owners = np.repeat(rows, counts)
+        names = np.array([a for r in rows.tolist() for a in features.anchors[r]], dtype=object)
+        return owners, names
 
-    joined = exploded(left_rows).merge(exploded(right_rows), on="anchor", suffixes=("_l", "_r"))
-    return pd.DataFrame({
-        "left": joined["row_l"].to_numpy(np.int64), "right": joined["row_r"].to_numpy(np.int64), "rule": "title",
-    })
+    left_owner, left_name = exploded(left_rows)
+    right_owner, right_name = exploded(right_rows)
+    if not len(left_name) or not len(right_name):
+        return make_pairs([], [], "title")
+    codes, _ = pd.factorize(np.concatenate([left_name, right_name]))
+    left_code, right_code = codes[:len(left_name)], codes[len(left_name):]
+    per_code = np.bincount(left_code, minlength=codes.max() + 1) + np.bincount(right_code, minlength=codes.max() + 1)
+    ok_left, ok_right = per_code[left_code] <= config.title_block_max, per_code[right_code] <= config.title_block_max
+    left_owner, left_code = left_owner[ok_left], left_code[ok_left]
+    right_owner, right_code = right_owner[ok_right], right_code[ok_right]
+    order = np.argsort(left_code, kind="stable")
+    left_owner, left_code = left_owner[order], left_code[order]
+    start, end = np.searchsorted(left_code, right_code), np.searchsorted(left_code, right_code, side="right")
+    counts = end - start
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return make_pairs(left_owner[np.repeat(start, counts) + within], np.repeat(right_owner, counts), "title")
 
 
-def department_pairs(features: TaskFeatures, left_rows, right_rows, config: MatchConfig) -> pd.DataFrame:
+def department_pairs(features: TaskFeatures, left_rows, right_rows, config: MatchConfig) -> Pairs:
     """Sorted neighbourhood: within one lead-department line, the nearest tasks by relative position."""
     size = config.neighbourhood_size
     lefts, rights = [], []
@@ -129,34 +135,31 @@ def department_pairs(features: TaskFeatures, left_rows, right_rows, config: Matc
             lefts.append(group_left[index[ok]])
             rights.append(group_right[ok])
     if not lefts:
-        return pd.DataFrame({"left": np.array([], np.int64), "right": np.array([], np.int64), "rule": []})
-    return pd.DataFrame({"left": np.concatenate(lefts), "right": np.concatenate(rights), "rule": "department"})
+        return make_pairs([], [], "department")
+    return make_pairs(np.concatenate(lefts), np.concatenate(rights), "department")
 
 
-def sample_pairs(features: TaskFeatures, config: MatchConfig) -> pd.DataFrame:
+def sample_pairs(features: TaskFeatures, config: MatchConfig) -> Pairs:
     """Random pairs between consecutive plans, to estimate how levels fall among non-matches.
     Small plan pairs are taken whole; the draw is seeded, so runs are reproducible."""
     rng = np.random.default_rng(config.seed)
     samples = []
     for k in range(1, len(features.plans)):
-        left_rows = np.flatnonzero(features.plan_index == k - 1)
-        right_rows = np.flatnonzero(features.plan_index == k)
+        left_rows, right_rows = features.rows_of_plan(k - 1), features.rows_of_plan(k)
         total = len(left_rows) * len(right_rows)
         if total <= config.u_sample_pairs:
-            samples.append(all_pairs(left_rows, right_rows))
+            samples.append(all_pairs(left_rows, right_rows, "sample"))
             continue
         picks = rng.choice(total, size=config.u_sample_pairs, replace=False)
-        samples.append(pd.DataFrame({
-            "left": left_rows[picks % len(left_rows)], "right": right_rows[picks // len(left_rows)], "rule": "sample",
-        }))
-    if not samples:
-        return pd.DataFrame({"left": np.array([], np.int64), "right": np.array([], np.int64), "rule": []})
-    return pd.concat(samples, ignore_index=True).assign(is_gap=False)
+        samples.append(make_pairs(left_rows[picks % len(left_rows)], right_rows[picks // len(left_rows)], "sample"))
+    return concat(samples)
 
 
-def step_candidates(features: TaskFeatures, direct_rows, gap_rows, later_rows, config: MatchConfig) -> pd.DataFrame:
+def step_candidates(features: TaskFeatures, direct_rows, gap_rows, later_rows, config: MatchConfig) -> Pairs:
     """Candidates of one chain step: previous plan × later plan, and open tails of older
     plans × later plan (flagged `is_gap`, they get a lower prior)."""
-    direct = candidate_pairs(features, direct_rows, later_rows, config).assign(is_gap=False)
-    gap = candidate_pairs(features, gap_rows, later_rows, config).assign(is_gap=True)
-    return pd.concat([direct, gap], ignore_index=True)
+    direct = candidate_pairs(features, direct_rows, later_rows, config)
+    gap = candidate_pairs(features, gap_rows, later_rows, config)
+    gap["is_gap"] = np.ones(len(gap["left"]), dtype=bool)
+    return concat([direct, gap])
+

@@ -31,7 +31,7 @@ class MatchConfig:
     # The share is re-estimated per plan pair from the pairs (EM on the mixing weight), with
     # this many pseudo-tasks of `continuity_rate` so that an excerpt cannot move it far.
     continuity_prior_strength: float = 20.0
-    continuity_em_iterations: int = 2
+    continuity_em_iterations: int = 2  # after a first estimate from content alone
     # Prior probability that a plan keeps the previous plan's heading scheme (the plans are
     # regrouped every few years; the synthetic series regroups with probability 0.25 a year).
     structure_kept_prior: float = 0.75

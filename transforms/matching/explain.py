@@ -13,6 +13,7 @@ from transforms.matching.features import prepare_features
 from transforms.matching.kinds import link_changes, shared_departments, shared_titles
 from transforms.matching.matcher import fit_model, score_all_steps
 from transforms.matching.overrides import LinkOverride, task_row
+from transforms.matching.pairs import make_pairs, to_frame
 from transforms.matching.scoring import posterior, prior_log2_odds, score_pairs, weight_breakdown
 
 
@@ -35,7 +36,7 @@ def explain_link(tasks: pd.DataFrame, from_plan: str, from_task: str | int, to_p
     links = score_all_steps(features, model, config, overrides, scored_steps=steps)
     scored, candidate = _scored_pair(features, model, config, steps, left, right)
     decided = links[(links["left"] == left) & (links["right"] == right)]
-    pair = pd.DataFrame({"left": [left], "right": [right], "is_gap": [bool(scored["is_gap"])]})
+    pair = make_pairs([left], [right], "explain", bool(scored["is_gap"]))
     prior = float(prior_log2_odds(features, pair, config)[0])
     return {
         "from": {"plan": from_plan, "task_key": features.tasks.at[left, "task_key"],
@@ -64,8 +65,8 @@ def _scored_pair(features, model, config: MatchConfig, steps: list[pd.DataFrame]
         if not found.empty:
             return found.iloc[0], True
     is_gap = bool(features.plan_index[right] - features.plan_index[left] > 1)
-    pair = pd.DataFrame({"left": [left], "right": [right], "rule": ["explain"], "is_gap": [is_gap]})
-    return score_pairs(compare(features, pair, config.workers), features, model, config).iloc[0], False
+    pair = make_pairs([left], [right], "explain", is_gap)
+    return to_frame(score_pairs(compare(features, pair, config.workers), features, model, config)).iloc[0], False
 
 
 def _plain(value):

@@ -12,23 +12,13 @@ list of every kind that applies:
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
 from transforms.matching.comparisons import SIGNAL_COLUMNS, text_ratio
-from transforms.matching.features import MIN_SEARCHED_ANCHOR_CHARS, TaskFeatures
+from transforms.matching.features import TaskFeatures
 from transforms.matching.lineage import is_edge
 
-KINDS = ("identical", "reworded", "narrowed", "widened", "split", "merged", "department_changed", "stage_advanced")
-# Leading verbs by stage of a policy instrument; the earliest one found in a text decides.
-STAGE_VERBS = (
-    ("研究制定", "研究起草", "研究论证", "研究修订", "推动制定", "推进制定", "启动制定", "推动修订", "推进修订",
-     "推动修改", "推进修改", "起草", "论证", "修订", "修改", "研究"),
-    ("制定出台", "出台", "印发", "发布", "颁布", "制定"),
-    ("贯彻落实", "组织实施", "实施", "落实", "执行"),
-)
 CONTAINED = 0.8  # share of the smaller text inside the larger for narrowed/widened
 CLEARLY_SHORTER = 0.75
 LINK_COLUMNS = (
@@ -36,37 +26,23 @@ LINK_COLUMNS = (
 )
 
 
-_STAGE_VERB = re.compile("|".join(sorted((v for verbs in STAGE_VERBS for v in verbs), key=len, reverse=True)))
-_STAGE_OF_VERB = {verb: stage for stage, verbs in enumerate(STAGE_VERBS) for verb in verbs}
-
-
-def stage_of(text: str) -> int | None:
-    """0 drafting, 1 issuing, 2 implementing, None if no stage verb is found. The earliest
-    verb decides; at one position the longest wins (研究制定 over 研究)."""
-    found = _STAGE_VERB.search(text)
-    return None if found is None else _STAGE_OF_VERB[found.group(0)]
-
-
 def change_flags(features: TaskFeatures, links: pd.DataFrame) -> pd.DataFrame:
     """One boolean column per kind, for every link (vectorised)."""
     left, right = links["left"].to_numpy(np.int64), links["right"].to_numpy(np.int64)
-    role = links["role"] if "role" in links else pd.Series("primary", index=links.index)
-    edges = links[is_edge(links)] if "status" in links else links.iloc[0:0]
-    split_sources = edges.loc[role.loc[edges.index] == "split", "left"]
-    merge_targets = edges.loc[role.loc[edges.index] == "merge", "right"]
-    stages = _stages(features, np.unique(np.concatenate([left, right])))
-    before = pd.Series(left).map(stages).to_numpy(dtype=np.float64)
-    after = pd.Series(right).map(stages).to_numpy(dtype=np.float64)
+    role = links["role"].to_numpy() if "role" in links else np.full(len(links), "primary", dtype=object)
+    edge = is_edge(links) if "status" in links else np.zeros(len(links), dtype=bool)
+    split_sources, merge_targets = left[edge & (role == "split")], right[edge & (role == "merge")]
     weight_left, weight_right = features.overlap_weight[left], features.overlap_weight[right]
     departments_differ = (
         (features.department_weight[left] > 0) & (features.department_weight[right] > 0)
         & (features.department_bits[left] != features.department_bits[right]).any(axis=1)
     )
     flags = pd.DataFrame({
-        "split": (role == "split").to_numpy() | links["left"].isin(split_sources).to_numpy(),
-        "merged": (role == "merge").to_numpy() | links["right"].isin(merge_targets).to_numpy(),
+        "split": (role == "split") | np.isin(left, split_sources),
+        "merged": (role == "merge") | np.isin(right, merge_targets),
         "identical": (features.text[left] == features.text[right]) & ~departments_differ,
-        "stage_advanced": after > before,  # NaN compares False: no verb, no advance
+        # features.stage: 0 drafting, 1 issuing, 2 implementing (text.stage_of); NaN compares False.
+        "stage_advanced": features.stage[right] > features.stage[left],
         "department_changed": departments_differ,
         "narrowed": (links["right_in_left"].to_numpy(np.float64) >= CONTAINED)
         & (weight_right <= CLEARLY_SHORTER * weight_left),
@@ -75,14 +51,6 @@ def change_flags(features: TaskFeatures, links: pd.DataFrame) -> pd.DataFrame:
     }, index=links.index)
     flags["reworded"] = ~(flags["identical"] | flags["split"] | flags["merged"])
     return flags
-
-
-def _stages(features: TaskFeatures, rows: np.ndarray) -> dict[int, float]:
-    out = {}
-    for row in rows.tolist():
-        stage = stage_of(features.text[row])
-        out[row] = np.nan if stage is None else float(stage)
-    return out
 
 
 KIND_PRIORITY = ("split", "merged", "identical", "stage_advanced", "department_changed", "narrowed", "widened",
@@ -102,33 +70,35 @@ def describe_links(features: TaskFeatures, links: pd.DataFrame) -> pd.DataFrame:
                                      "shared_departments", "status", "role", "rule", "is_gap", "match_weight"])
     tasks = features.tasks
     links = links.reset_index(drop=True)
-    flags = change_flags(features, links)
-    ordered = flags[list(KIND_PRIORITY)]
-    kind = np.select([ordered[k].to_numpy() for k in KIND_PRIORITY], list(KIND_PRIORITY), default="reworded")
-    changes = _joined_flags(ordered)
-    left, right = links["left"].to_numpy(), links["right"].to_numpy()
+    flags = change_flags(features, links)[list(KIND_PRIORITY)].to_numpy()
+    left, right = links["left"].to_numpy(np.int64), links["right"].to_numpy(np.int64)
     table = pd.DataFrame({
         "from_plan": tasks["plan_id"].to_numpy()[left], "from_task_key": tasks["task_key"].to_numpy()[left],
         "from_task_no": tasks["task_no"].to_numpy()[left], "to_plan": tasks["plan_id"].to_numpy()[right],
         "to_task_key": tasks["task_key"].to_numpy()[right], "to_task_no": tasks["task_no"].to_numpy()[right],
-        "score": links["score"].round(4).to_numpy(), "kind": kind, "changes": np.asarray(changes, dtype=object),
+        "score": links["score"].round(4).to_numpy(),
+        "kind": np.array(KIND_PRIORITY, dtype=object)[np.argmax(flags, axis=1)],  # "reworded" is set when no other
+        "changes": _joined_flags(flags),
     })
     for column in SIGNAL_COLUMNS:
         table[column] = links[column].to_numpy()
     missing = np.flatnonzero(np.isnan(table["text_ratio"].to_numpy(np.float64)))  # left out in comparisons
-    table.loc[missing, "text_ratio"] = text_ratio(features, left[missing], right[missing], workers=1)
-    table["shared_titles"] = [shared_titles(features, a, b) for a, b in zip(left.tolist(), right.tolist())]
+    table.loc[missing, "text_ratio"] = text_ratio(features, left[missing], right[missing], workers=-1)
+    table["shared_titles"] = shared_titles_all(features, left, right)
     table["shared_departments"] = shared_departments_all(features, left, right)
     for column in ("status", "role", "rule", "is_gap", "match_weight"):
         table[column] = links[column].to_numpy()
-    return table.sort_values(["to_plan", "to_task_no", "from_plan", "from_task_no"]).reset_index(drop=True)
+    plan_code = {plan: code for code, plan in enumerate(sorted(features.plans["plan_id"]))}
+    to_plan, from_plan = (table[c].map(plan_code).to_numpy() for c in ("to_plan", "from_plan"))
+    order = np.lexsort((table["from_task_no"].to_numpy(), from_plan, table["to_task_no"].to_numpy(), to_plan))
+    return table.iloc[order].reset_index(drop=True)  # by to_plan, to_task_no, from_plan, from_task_no
 
 
-def _joined_flags(flags: pd.DataFrame) -> np.ndarray:
-    joined = pd.Series("", index=flags.index)
-    for kind in KIND_PRIORITY:
-        joined = joined.where(~flags[kind], joined + np.where(joined == "", "", "|") + kind)
-    return joined.to_numpy()
+def _joined_flags(flags: np.ndarray) -> np.ndarray:
+    """'|'-joined kinds per row of a boolean (links × KIND_PRIORITY) matrix, via the bit pattern."""
+    patterns = flags.astype(np.int64) @ (1 << np.arange(len(KIND_PRIORITY)))
+    names = {p: "|".join(k for i, k in enumerate(KIND_PRIORITY) if p >> i & 1) for p in np.unique(patterns).tolist()}
+    return np.array([names[p] for p in patterns.tolist()], dtype=object)
 
 
 def shared_titles(features: TaskFeatures, left: int, right: int) -> str:
@@ -142,9 +112,18 @@ def shared_titles(features: TaskFeatures, left: int, right: int) -> str:
     related = [f"{a} ~ {b}" for a in before for b in after if b in features.related_anchors.get(a, ())]
     if related:
         return "、".join(related)
-    named = [a for a in before if len(a) >= MIN_SEARCHED_ANCHOR_CHARS and a in features.text[right]]
-    named += [b for b in after if len(b) >= MIN_SEARCHED_ANCHOR_CHARS and b in features.text[left]]
+    named = [a for a in before if a in features.mentioned[right]] + [b for b in after if b in features.mentioned[left]]
     return "、".join(dict.fromkeys(named))
+
+
+def shared_titles_all(features: TaskFeatures, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """`shared_titles` of every link; only links whose Bloom signatures overlap are read."""
+    named_left = features.anchor_bits[left] | features.mentioned_bits[left] | features.related_anchor_bits[left]
+    named_right = features.anchor_bits[right] | features.mentioned_bits[right]
+    out = np.full(len(left), "", dtype=object)
+    for k in np.flatnonzero((named_left & named_right) != 0).tolist():
+        out[k] = shared_titles(features, int(left[k]), int(right[k]))
+    return out
 
 
 def shared_departments(features: TaskFeatures, left: int, right: int) -> str:
@@ -152,34 +131,44 @@ def shared_departments(features: TaskFeatures, left: int, right: int) -> str:
     return shared_departments_all(features, np.array([left]), np.array([right]))[0]
 
 
-def shared_departments_all(features: TaskFeatures, left: np.ndarray, right: np.ndarray) -> list[str]:
+def shared_departments_all(features: TaskFeatures, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """`shared_departments` of every link. Department lists repeat from task to task, so the
+    answer is worked out once per distinct (earlier lines, later names and lines)."""
     names = features.tasks["departments"].to_numpy()
     lines = features.tasks["lineage_ids"].to_numpy()
-    out = []
-    for a, b in zip(left.tolist(), right.tolist()):
-        before = _known_lines(lines[a])
-        pairs = zip(names[b] if names[b] is not None else (), lines[b] if lines[b] is not None else ())
-        out.append("、".join(n for n, line in pairs if line in before) if before else "")
+    out = np.full(len(left), "", dtype=object)
+    known = np.flatnonzero((features.department_weight[left] > 0) & (features.department_weight[right] > 0))
+    if not len(known):
+        return out
+    a, b = left[known], right[known]
+    sets, names_count = int(features.department_set.max()) + 1, int(features.department_names.max()) + 1
+    key = (features.department_set[a] * sets + features.department_set[b]) * names_count + features.department_names[b]
+    inverse, _ = pd.factorize(key)
+    _, first = np.unique(inverse, return_index=True)  # the first link of each distinct key
+    answers = []
+    for row_a, row_b in zip(a[first].tolist(), b[first].tolist()):
+        before = {i for i in lines[row_a] if isinstance(i, str) and i}
+        answers.append("、".join(n for n, line in zip(names[row_b], lines[row_b]) if line in before))
+    out[known] = np.array(answers, dtype=object)[inverse]
     return out
-
-
-def _known_lines(ids) -> set[str]:
-    return {i for i in (ids if ids is not None else ()) if isinstance(i, str) and i}
 
 
 def plan_changes(features: TaskFeatures, links: pd.DataFrame) -> pd.DataFrame:
     """Per pair of consecutive plans: later tasks continuing nothing ('new') and
     earlier tasks continued by nothing in the later plan ('dropped')."""
-    edges = links[is_edge(links)]
-    continued_into = set(edges["right"])
-    rows = []
-    plans = features.plans["plan_id"].tolist()
-    for k in range(1, len(plans)):
-        earlier = np.flatnonzero(features.plan_index == k - 1)
-        later = np.flatnonzero(features.plan_index == k)
-        carried = set(edges.loc[edges["right"].isin(later), "left"])
-        rows += [(plans[k - 1], plans[k], plans[k], r, "new") for r in later if r not in continued_into]
-        rows += [(plans[k - 1], plans[k], plans[k - 1], r, "dropped") for r in earlier if r not in carried]
-    frame = pd.DataFrame(rows, columns=["from_plan", "to_plan", "plan_id", "row", "change"])
-    frame["task_key"] = features.tasks["task_key"].to_numpy()[frame["row"].to_numpy(np.int64)]
-    return frame[["from_plan", "to_plan", "plan_id", "task_key", "change"]]
+    edge = is_edge(links)
+    edge_left, edge_right = links["left"].to_numpy(np.int64)[edge], links["right"].to_numpy(np.int64)[edge]
+    continued_into = np.isin(np.arange(features.size), edge_right)
+    rows, steps, changes = [], [], []
+    for k in range(1, len(features.plans)):
+        earlier, later = features.rows_of_plan(k - 1), features.rows_of_plan(k)
+        carried = np.isin(earlier, edge_left[np.isin(edge_right, later)])
+        for found, change in ((later[~continued_into[later]], "new"), (earlier[~carried], "dropped")):
+            rows.append(found), steps.append(np.full(len(found), k)), changes.append(np.full(len(found), change))
+    if not rows:
+        return pd.DataFrame(columns=["from_plan", "to_plan", "plan_id", "task_key", "change"])
+    rows, steps, changes = np.concatenate(rows), np.concatenate(steps), np.concatenate(changes)
+    plans = features.plans["plan_id"].to_numpy()
+    return pd.DataFrame({"from_plan": plans[steps - 1], "to_plan": plans[steps],
+                         "plan_id": plans[features.plan_index[rows]],
+                         "task_key": features.tasks["task_key"].to_numpy()[rows], "change": changes.astype(object)})

@@ -6,9 +6,10 @@ older plans within the window: tasks that were not continued by any plan since, 
 a task absent from the plans in between still links to its last appearance.
 
 A lineage is a tree: every task takes the lineage of its primary parent (its only
-accepted incoming link, or for a merged task the part it shares most content with); split parts join their parent's lineage; a merge part's own
-line ends at the merge (it is recorded as a link, but lineages never fuse, so adding
-a year cannot renumber existing lineages). A tree keeps the id its members had in
+accepted incoming link, or for a merged task its larger part: the longer text); split
+parts join their parent's lineage; a merge part's own line ends at the merge (it is
+recorded as a link, but lineages never fuse, so adding a year cannot renumber existing
+lineages). A tree keeps the id its members had in
 `previous_lineage` (the earliest member's); only trees with no previous id get a new
 one, derived from their root task, so a rerun from scratch reproduces the same ids.
 """
@@ -38,30 +39,28 @@ class ChainStep:
     gap_rows: np.ndarray  # open tails of older plans inside the window
 
 
-def chain_steps(features: TaskFeatures, window_years: int, links_so_far) -> Iterator[ChainStep]:
-    """Yields steps in plan order; `links_so_far()` returns the accepted links decided so far."""
+def chain_steps(features: TaskFeatures, window_years: int, continued_so_far) -> Iterator[ChainStep]:
+    """Yields steps in plan order; `continued_so_far()` returns the rows of the earlier tasks
+    that accepted links (decided so far) already continue."""
     starts = features.plans["period_start"].to_numpy()
     for k in range(1, len(features.plans)):
         older = [j for j in range(k - 1) if starts[k] - starts[j] <= window_years]
-        older_rows = np.flatnonzero(np.isin(features.plan_index, older))
-        if len(older_rows):
-            links = links_so_far()
-            continued = links.loc[is_edge(links), "left"].to_numpy(np.int64)
-            older_rows = older_rows[~np.isin(older_rows, continued)]
-        gap_rows = older_rows
-        yield ChainStep(k, np.flatnonzero(features.plan_index == k), np.flatnonzero(features.plan_index == k - 1),
-                        gap_rows)
+        gap_rows = np.concatenate([features.rows_of_plan(j) for j in older]) if older else np.zeros(0, np.int64)
+        if len(gap_rows):
+            gap_rows = gap_rows[~np.isin(gap_rows, continued_so_far())]
+        yield ChainStep(k, features.rows_of_plan(k), features.rows_of_plan(k - 1), gap_rows)
 
 
-def is_edge(links: pd.DataFrame) -> pd.Series:
-    return links["status"].isin(EDGE_STATUSES)
+def is_edge(links) -> np.ndarray:
+    return np.isin(np.asarray(links["status"], dtype=object), EDGE_STATUSES)
 
 
 def assign_lineage(features: TaskFeatures, links: pd.DataFrame,
                    previous_lineage: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per task: (lineage_id, plan_id, task_key, task_no)."""
     tasks = features.tasks
-    root = tree_roots(primary_parents(features.size, links))
+    lengths = features.tasks["text"].str.len().to_numpy(np.int64)
+    root = tree_roots(primary_parents(features.size, links, lengths))
     lineage_of_root = _kept_ids(root, _previous_ids(tasks, previous_lineage))
     used = set(lineage_of_root.values())
     plan_ids, keys = tasks["plan_id"].to_numpy(), tasks["task_key"].to_numpy()
@@ -93,16 +92,19 @@ def _kept_ids(root: np.ndarray, previous: np.ndarray) -> dict[int, str]:
     return kept
 
 
-def primary_parents(size: int, links: pd.DataFrame) -> np.ndarray:
+def primary_parents(size: int, links: pd.DataFrame, text_length: np.ndarray) -> np.ndarray:
     """Parent row per row (-1 for roots): a confirmed link first; among the parents of a
-    merged task, the one sharing the most content (the lineage follows the larger part)."""
+    merged task, the larger part (the longer text; then the one sharing more content)."""
     parent = np.full(size, -1, dtype=np.int64)
-    edges = links[is_edge(links)]
-    if edges.empty:
+    edge = is_edge(links)
+    if not edge.any():
         return parent
-    edges = edges.assign(_confirmed=edges["status"] == "confirmed")
-    edges = edges.sort_values(["_confirmed", "shared_weight", "score"], ascending=False).drop_duplicates("right")
-    parent[edges["right"].to_numpy()] = edges["left"].to_numpy()
+    left, right = links["left"].to_numpy(np.int64)[edge], links["right"].to_numpy(np.int64)[edge]
+    confirmed = links["status"].to_numpy()[edge] == "confirmed"
+    # Best parent last: assigning in this order leaves each row with its best parent.
+    order = np.lexsort((links["score"].to_numpy(np.float64)[edge], links["shared_weight"].to_numpy(np.float64)[edge],
+                        text_length[left], confirmed))
+    parent[right[order]] = left[order]
     return parent
 
 

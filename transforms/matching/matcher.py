@@ -1,6 +1,6 @@
 """Facade: match the tasks of yearly plans into lineages. Only wires the stages.
 
-    features → blocking → comparisons → scoring → assignment → lineage → kinds
+    features → blocking → comparisons → scoring → assignment → order → lineage → kinds
 
 Pure: a tasks DataFrame (see features.REQUIRED_COLUMNS) and curated overrides in,
 DataFrames out. Nothing here reads files or databases.
@@ -11,17 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from transforms.matching.assignment import decide_links
-from transforms.matching.blocking import sample_pairs, step_candidates
+from transforms.matching.blocking import sample_pairs
 from transforms.matching.comparisons import comparison_levels, compare
 from transforms.matching.config import DEFAULT_CONFIG, MatchConfig
 from transforms.matching.features import TaskFeatures, prepare_features
 from transforms.matching.kinds import describe_links, plan_changes
-from transforms.matching.lineage import assign_lineage, chain_steps
-from transforms.matching.overrides import LinkOverride, apply_overrides, parse_overrides, resolve_overrides
-from transforms.matching.scoring import FellegiSunterModel, fit_u, prior_log2_odds, score_pairs
+from transforms.matching.lineage import assign_lineage, chain_steps, is_edge
+from transforms.matching.overrides import LinkOverride, parse_overrides, resolve_overrides
+from transforms.matching.pairs import Pairs, concat, to_frame
+from transforms.matching.scoring import FellegiSunterModel, fit_u, prior_log2_odds
+from transforms.matching.step import decide_step, step_pairs
 
 __all__ = ["MatchConfig", "MatchResult", "LinkOverride", "match_plans", "parse_overrides", "explain_link",
            "fit_model", "score_all_steps"]
@@ -47,20 +49,20 @@ def score_all_steps(features: TaskFeatures, model: FellegiSunterModel, config: M
     to the open tails of older plans. Returns every decided link (rows = task rows);
     every step's scored candidates are appended to `scored_steps` when given (for explain)."""
     confirmed, rejected = resolve_overrides(features, overrides)
-    decided: list[pd.DataFrame] = []
+    decided: list[Pairs] = []
 
-    def links_so_far() -> pd.DataFrame:
-        return pd.concat(decided, ignore_index=True) if decided else pd.DataFrame(
-            {"left": [], "right": [], "status": []})
+    def continued_so_far() -> np.ndarray:
+        return np.concatenate([links["left"][is_edge(links)] for links in decided] or [np.zeros(0, np.int64)])
 
-    for step in chain_steps(features, config.gap_window_years, links_so_far):
-        pairs = step_candidates(features, step.direct_rows, step.gap_rows, step.later_rows, config)
-        pairs = apply_overrides(pairs, step.later_rows, confirmed, rejected)
-        scored = score_pairs(compare(features, pairs, config.workers), features, model, config)
+    for step in chain_steps(features, config.gap_window_years, continued_so_far):
+        scored, links = decide_step(features, step_pairs(features, step, config, confirmed, rejected), model,
+                                    config, confirmed)
         if scored_steps is not None:
-            scored_steps.append(scored)
-        decided.append(decide_links(scored, confirmed, config))
-    return links_so_far()
+            scored_steps.append(to_frame(scored))
+        decided.append(links)
+    if not decided:
+        return pd.DataFrame({"left": np.zeros(0, np.int64), "right": np.zeros(0, np.int64), "status": []})
+    return to_frame(concat(decided))
 
 
 def match_plans(

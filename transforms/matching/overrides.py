@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.matching.features import TaskFeatures
+from transforms.matching.pairs import Pairs, concat, make_pairs, take
 
 DECISIONS = ("confirm", "reject")
 OVERRIDE_HEADER = ("from_plan", "from_task", "to_plan", "to_task", "decision", "note")
@@ -83,17 +84,20 @@ def resolve_overrides(features: TaskFeatures, overrides) -> tuple[pd.DataFrame, 
     return as_frame(found["confirm"]), as_frame(found["reject"])
 
 
-def apply_overrides(pairs: pd.DataFrame, later_rows: np.ndarray, confirmed: pd.DataFrame,
-                    rejected: pd.DataFrame, rule: str = "confirmed") -> pd.DataFrame:
+def apply_overrides(pairs: Pairs, later_rows: np.ndarray, confirmed: pd.DataFrame,
+                    rejected: pd.DataFrame, rule: str = "confirmed") -> Pairs:
     """Candidate pairs with rejected pairs removed and confirmed pairs into `later_rows` added
     (a confirmed pair need not have survived blocking or lie inside the gap window)."""
+    keys = _keys(pairs["left"], pairs["right"])
     if not rejected.empty:
-        banned = pd.MultiIndex.from_frame(rejected[["left", "right"]])
-        pairs = pairs[~pd.MultiIndex.from_frame(pairs[["left", "right"]]).isin(banned)]
+        pairs = take(pairs, ~np.isin(keys, _keys(rejected["left"], rejected["right"])))
+        keys = _keys(pairs["left"], pairs["right"])
     wanted = confirmed[confirmed["right"].isin(later_rows)]
-    if wanted.empty:
+    extra = wanted[~np.isin(_keys(wanted["left"], wanted["right"]), keys)]
+    if extra.empty:
         return pairs
-    known = pd.MultiIndex.from_frame(pairs[["left", "right"]])
-    extra = wanted[~pd.MultiIndex.from_frame(wanted[["left", "right"]]).isin(known)]
-    extra = extra.assign(rule=rule, is_gap=False)
-    return pd.concat([pairs, extra], ignore_index=True)
+    return concat([pairs, make_pairs(extra["left"], extra["right"], rule)])
+
+
+def _keys(left, right) -> np.ndarray:
+    return np.asarray(left, dtype=np.int64) * (1 << 32) + np.asarray(right, dtype=np.int64)

@@ -10,7 +10,8 @@ Two things are then re-estimated for each later plan: the share of tasks that co
 (the mixing weight; an EM step pulled towards a prior so a short excerpt cannot move it
 far), and whether the plan kept the earlier plan's heading scheme. A plan regrouped
 under new headings keeps its tasks but not their places, and there section and position
-must stop counting for or against a pair; see `adapt_context_m`.
+must stop counting for or against a pair; see `adapt_context_m`. Where order evidence is
+known (order.py) it takes the place of the coarser relative position.
 """
 
 from __future__ import annotations
@@ -18,23 +19,24 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
 from transforms.matching.comparisons import COMPARISONS, Comparison, comparison_levels
 from transforms.matching.config import MatchConfig
 from transforms.matching.features import TaskFeatures
+from transforms.matching.order import order_weight
+from transforms.matching.pairs import Pairs
 
 # u values used before any data is seen, and as the pull-towards value for sparse counts.
 DEFAULT_U = {
-    "text": (0.002, 0.004, 0.01, 0.01, 0.02, 0.04, 0.10, 0.814),
-    "anchors": (None, 0.02, 0.01, 0.45, 0.52),
+    "text": (0.002, 0.004, 0.01, 0.01, 0.02, 0.005, 0.035, 0.005, 0.095, 0.814),
+    "anchors": (None, 0.005, 0.015, 0.01, 0.45, 0.52),
     "departments": (None, 0.05, 0.05, 0.15, 0.05, 0.30, 0.40),
     "section": (None, 0.03, 0.07, 0.05, 0.15, 0.70),
     "position": (None, 0.04, 0.08, 0.18, 0.70),
 }
-MIN_U = 1e-9  # numerical guard only
-
-
+# A numerical guard only: with no sampled pair in a level, u is the smoothed prior share
+# (`level_shares`), which shrinks as the sample grows, as it should for large plans.
+MIN_U = 1e-9
 CONTEXT_COMPARISONS = ("section", "position")
 
 
@@ -63,13 +65,13 @@ def _as_u(values) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
-def fit_u(levels: pd.DataFrame, prior_log2_odds: np.ndarray, config: MatchConfig,
+def fit_u(levels, prior_log2_odds: np.ndarray, config: MatchConfig,
           comparisons: tuple[Comparison, ...] = COMPARISONS) -> FellegiSunterModel:
     """Estimate u from sampled pairs; a few EM-style rounds discount the likely matches."""
     model = default_model(comparisons)
-    non_match = np.ones(len(levels))
+    non_match = np.ones(len(prior_log2_odds))
     for _ in range(config.u_em_iterations + 1):
-        u = {c.name: np.maximum(level_shares(c, levels[f"gamma_{c.name}"].to_numpy(), non_match,
+        u = {c.name: np.maximum(level_shares(c, np.asarray(levels[f"gamma_{c.name}"]), non_match,
                                              _as_u(DEFAULT_U[c.name]), config.u_prior_strength), MIN_U)
              for c in comparisons}
         model = FellegiSunterModel(comparisons, model.m, u)
@@ -91,7 +93,7 @@ def level_shares(comparison: Comparison, gamma: np.ndarray, weight: np.ndarray, 
     return share
 
 
-def adapt_context_m(levels: pd.DataFrame, content_score: np.ndarray, model: FellegiSunterModel,
+def adapt_context_m(levels, content_score: np.ndarray, model: FellegiSunterModel,
                     config: MatchConfig) -> FellegiSunterModel:
     """m of section and position for this later plan.
 
@@ -106,7 +108,7 @@ def adapt_context_m(levels: pd.DataFrame, content_score: np.ndarray, model: Fell
     for comparison in context:
         ratio = np.log(comparison.m / model.u[comparison.name])
         ratio = np.where(np.isnan(ratio), 0.0, ratio)
-        log_odds += float((weight * ratio[levels[f"gamma_{comparison.name}"].to_numpy()]).sum())
+        log_odds += float((weight * ratio[np.asarray(levels[f"gamma_{comparison.name}"])]).sum())
     kept = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -50, 50)))
     return model.with_m({c.name: kept * c.m + (1 - kept) * model.u[c.name] for c in context})
 
@@ -115,75 +117,131 @@ def without_context(model: FellegiSunterModel) -> FellegiSunterModel:
     return model.with_m({name: model.u[name] for name in CONTEXT_COMPARISONS if name in model.u})
 
 
-def match_weight(levels: pd.DataFrame, model: FellegiSunterModel) -> np.ndarray:
+def match_weight(levels, model: FellegiSunterModel) -> np.ndarray:
     """Σ log2(m/u) over comparisons (without the prior)."""
-    total = np.zeros(len(levels))
+    total = None
     for comparison in model.comparisons:
-        total += model.level_weights(comparison)[levels[f"gamma_{comparison.name}"].to_numpy()]
-    return total
+        weights = model.level_weights(comparison)[np.asarray(levels[f"gamma_{comparison.name}"])]
+        total = weights if total is None else total + weights
+    return total if total is not None else np.zeros(0)
 
 
 def posterior(log2_odds: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp2(-np.clip(log2_odds, -60, 60)))
 
 
-def prior_probability(features: TaskFeatures, pairs: pd.DataFrame, config: MatchConfig,
-                      continuity: float | None = None) -> np.ndarray:
+@dataclass(frozen=True)
+class StepShape:
+    """What the priors of one step depend on: per pair the sizes of the two plans and whether
+    the earlier task is an open tail; the tasks as compact codes (for the per-task sums of
+    the exclusive posteriors); the number of open tails and the sizes of the plans compared."""
+
+    left: np.ndarray
+    right: np.ndarray
+    gap: np.ndarray
+    left_code: np.ndarray
+    right_code: np.ndarray
+    n_gap_tasks: int
+    direct_size: float  # tasks of the previous plan (0 if the step has no direct pair)
+    later_size: float
+
+
+    @classmethod
+    def of(cls, features: TaskFeatures, pairs) -> StepShape:
+        sizes = features.plans["n_tasks"].to_numpy(np.float64)
+        left_rows = np.asarray(pairs["left"], dtype=np.int64)
+        right_rows = np.asarray(pairs["right"], dtype=np.int64)
+        left, right = sizes[features.plan_index[left_rows]], sizes[features.plan_index[right_rows]]
+        gap = np.asarray(pairs["is_gap"], dtype=bool) if "is_gap" in pairs else np.zeros(len(left), bool)
+        # Offsets from the smallest row serve as codes: a step's rows span a few plans at most.
+        left_code = left_rows - left_rows.min(initial=0)
+        right_code = right_rows - right_rows.min(initial=0)
+        n_gap_tasks = int(np.count_nonzero(np.bincount(left_code[gap]))) if gap.any() else 0
+        return cls(left, right, gap, left_code, right_code, n_gap_tasks,
+                   float(left[~gap].max()) if (~gap).any() else 0.0, float(right.max()) if len(right) else 0.0)
+
+
+def prior_probability(shape: StepShape, config: MatchConfig, continuity: float | None = None) -> np.ndarray:
     """Prior probability that a pair is a continuation. Consecutive plans: a task continues
     with probability `continuity`, its partner one of max(n_left, n_right) tasks. An open
     tail of an older plan (a gap pair) comes back with `gap_continuity_rate`, into any later task."""
-    rate = config.continuity_rate if continuity is None else continuity
-    left_size, right_size, gap = _sizes(features, pairs)
-    rate = np.where(gap, config.gap_continuity_rate, rate)
-    return np.clip(rate / np.where(gap, right_size, np.maximum(left_size, right_size)), 1e-9, 0.5)
+    rate = np.where(shape.gap, config.gap_continuity_rate, config.continuity_rate if continuity is None else continuity)
+    return np.clip(rate / np.where(shape.gap, shape.right, np.maximum(shape.left, shape.right)), 1e-9, 0.5)
 
 
-def _sizes(features: TaskFeatures, pairs: pd.DataFrame):
-    sizes = features.plans["n_tasks"].to_numpy(np.float64)
-    left_size = sizes[features.plan_index[pairs["left"].to_numpy(np.int64)]]
-    right_size = sizes[features.plan_index[pairs["right"].to_numpy(np.int64)]]
-    gap = pairs["is_gap"].to_numpy(bool) if "is_gap" in pairs else np.zeros(len(pairs), bool)
-    return left_size, right_size, gap
-
-
-def prior_log2_odds(features: TaskFeatures, pairs: pd.DataFrame, config: MatchConfig) -> np.ndarray:
-    probability = prior_probability(features, pairs, config)
+def prior_log2_odds(features: TaskFeatures, pairs, config: MatchConfig) -> np.ndarray:
+    probability = prior_probability(StepShape.of(features, pairs), config)
     return np.log2(probability / (1 - probability))
 
 
-def score_pairs(signals: pd.DataFrame, features: TaskFeatures, model: FellegiSunterModel,
-                config: MatchConfig) -> pd.DataFrame:
-    """Adds gamma_* levels, w_* level weights, `match_weight` (Fellegi–Sunter log2 odds incl.
-    the prior, the pair on its own) and the posteriors `score_row`, `score_col` and `score`
-    (the smaller of the two); see the module docstring for what is re-estimated here."""
+def score_pairs(signals: Pairs, features: TaskFeatures, model: FellegiSunterModel, config: MatchConfig) -> Pairs:
+    """`signals` plus gamma_* levels, w_* level weights, `match_weight` (Fellegi–Sunter log2
+    odds incl. the prior, the pair on its own), the posteriors `score_row`, `score_col` and
+    `score` (the smaller of the two) and the step's estimated `continuity` share; see the
+    module docstring for what is re-estimated here."""
     levels = comparison_levels(signals, model.comparisons)
-    scored = pd.concat([signals, levels], axis=1)
-    content_only = _posteriors(scored, levels, without_context(model), features, config)
+    shape = StepShape.of(features, signals)
+    # The context model only needs a first reading of which pairs content links: one round,
+    # whose estimate of the continuity share starts the EM rounds of the full model.
+    content_only = _posteriors(match_weight(levels, without_context(model)), shape, config, config.continuity_rate)
     step_model = adapt_context_m(levels, content_only["score"], model, config)
-    final = _posteriors(scored, levels, step_model, features, config)
-    for comparison in step_model.comparisons:
-        scored[f"w_{comparison.name}"] = step_model.level_weights(comparison)[levels[f"gamma_{comparison.name}"]]
-    for column, values in final.items():
-        scored[column] = values
-    return scored
+    weights = {f"w_{c.name}": step_model.level_weights(c)[levels[f"gamma_{c.name}"]] for c in step_model.comparisons}
+    weights["w_order"] = np.zeros(len(shape.gap))
+    start = float(content_only["continuity"][0]) if len(shape.gap) else config.continuity_rate
+    posteriors = _posteriors(sum(weights.values()), shape, config, start, config.continuity_em_iterations)
+    return {**signals, **levels, **weights, **posteriors}
 
 
-def _posteriors(pairs: pd.DataFrame, levels: pd.DataFrame, model: FellegiSunterModel, features: TaskFeatures,
-                config: MatchConfig) -> dict[str, np.ndarray]:
-    """Exclusive posteriors, with the continuity share re-estimated by a few EM rounds."""
-    evidence = match_weight(levels, model)
-    continuity = config.continuity_rate
-    for _ in range(config.continuity_em_iterations + 1):
-        prior = prior_probability(features, pairs, config, continuity)
-        masses = exclusive_posteriors(pairs, evidence, prior, features, config, continuity)
-        continuity = estimate_continuity(pairs, masses, features, config)
-    masses["match_weight"] = evidence + np.log2(prior / (1 - prior))
+def rescore_with_order(scored: Pairs, window: np.ndarray, inside: np.ndarray, features: TaskFeatures,
+                       config: MatchConfig) -> Pairs:
+    """`scored` (from score_pairs) with order evidence: where it is known it replaces the
+    coarser relative position (both say "same place"). Levels, the step's context model and
+    its continuity share do not depend on order, so only the posteriors are computed again."""
+    scored = {**scored, "order_window": window, "order_inside": inside}
+    known = ~np.isnan(window)
+    scored["w_position"] = np.where(known, 0.0, scored["w_position"])
+    scored["w_order"] = order_weight(features, scored)
+    evidence = sum(values for name, values in scored.items() if name.startswith("w_"))
+    continuity = float(scored["continuity"][0]) if len(window) else config.continuity_rate
+    return {**scored, **_posteriors(evidence, StepShape.of(features, scored), config, continuity)}
+
+
+def _posteriors(evidence: np.ndarray, shape: StepShape, config: MatchConfig, continuity: float,
+                rounds: int = 1) -> dict[str, np.ndarray]:
+    """Exclusive posteriors under the continuity share `continuity`, re-estimated from them for
+    `rounds` EM rounds; `continuity` in the result is the last estimate. Within a step every
+    direct pair has the same plan sizes, and so does every gap pair: the priors are two
+    numbers per round, not arrays."""
+    likelihood = np.exp2(np.clip(evidence, -200, 200))
+    for _ in range(max(1, rounds)):
+        priors = _step_priors(shape, config, continuity)
+        masses = exclusive_posteriors(likelihood, shape, *priors)
+        continuity = estimate_continuity(masses, shape, config)
+    pair_prior = _by_gap(shape, priors[0], priors[1])
+    masses["match_weight"] = evidence + np.log2(pair_prior / (1 - pair_prior))
     masses["score"] = np.minimum(masses["score_row"], masses["score_col"])
+    masses["continuity"] = np.full(len(evidence), continuity)
     return masses
 
 
-def exclusive_posteriors(pairs: pd.DataFrame, evidence: np.ndarray, prior: np.ndarray, features: TaskFeatures,
-                         config: MatchConfig, continuity: float) -> dict[str, np.ndarray]:
+def _by_gap(shape: StepShape, direct: float, gap: float):
+    return np.where(shape.gap, gap, direct) if shape.n_gap_tasks else direct
+
+
+def _step_priors(shape: StepShape, config: MatchConfig, continuity: float) -> tuple[float, float, float, float, float]:
+    """(pair prior of a direct pair, of a gap pair; prior that the later task has a predecessor
+    among the plans compared; that an earlier task of the previous plan, of an older plan,
+    has a successor in the later plan) — see prior_probability and exclusive_posteriors."""
+    larger = max(shape.direct_size, shape.later_size, 1.0)
+    later = max(shape.later_size, 1.0)
+    gap_rate = config.gap_continuity_rate
+    row_mass = continuity * shape.direct_size / larger + gap_rate * shape.n_gap_tasks / later
+    return (float(np.clip(continuity / larger, 1e-9, 0.5)), float(np.clip(gap_rate / later, 1e-9, 0.5)),
+            min(row_mass, 0.95), min(continuity * shape.later_size / larger, 0.95), min(gap_rate, 0.95))
+
+
+def exclusive_posteriors(likelihood: np.ndarray, shape: StepShape, direct_prior: float, gap_prior: float,
+                         row_prior: float, direct_col_prior: float, gap_col_prior: float) -> dict[str, np.ndarray]:
     """Posteriors that use the fact that a task has at most one partner in the other plan.
 
     For the later task j, the hypotheses are "no predecessor" and "predecessor is i" for each
@@ -192,46 +250,28 @@ def exclusive_posteriors(pairs: pd.DataFrame, evidence: np.ndarray, prior: np.nd
     same from the earlier task's side gives the column posterior. A pair that must compete
     with similar candidates scores lower than the same pair alone.
     """
-    mass = prior * np.exp2(np.clip(evidence, -200, 200))
-    right, left = pairs["right"].to_numpy(np.int64), pairs["left"].to_numpy(np.int64)
-    row_total = np.bincount(right, weights=mass, minlength=features.size)[right]
-    col_total = np.bincount(left, weights=mass, minlength=features.size)[left]
-    row_prior, col_prior = _prior_masses(pairs, features, config, continuity)
-    row_denominator, col_denominator = (1 - row_prior) + row_total, (1 - col_prior) + col_total
+    mass = likelihood * _by_gap(shape, direct_prior, gap_prior)
+    row_denominator = np.bincount(shape.right_code, weights=mass)[shape.right_code]
+    row_denominator += 1 - row_prior
+    col_denominator = np.bincount(shape.left_code, weights=mass)[shape.left_code]
+    col_denominator += _by_gap(shape, 1 - direct_col_prior, 1 - gap_col_prior)
     return {"evidence_mass": mass, "row_denominator": row_denominator, "col_denominator": col_denominator,
             "score_row": mass / row_denominator, "score_col": mass / col_denominator}
 
 
-def _prior_masses(pairs: pd.DataFrame, features: TaskFeatures, config: MatchConfig,
-                  continuity: float) -> tuple[np.ndarray, np.ndarray]:
-    """Prior probability that the later task has any predecessor among the plans compared in
-    this step, and that the earlier task has a successor in the later plan (capped at 0.95)."""
-    left_size, right_size, gap = _sizes(features, pairs)
-    if len(pairs) == 0:
-        return np.zeros(0), np.zeros(0)
-    n_gap = len(np.unique(pairs["left"].to_numpy()[gap]))
-    direct_size = left_size[~gap].max() if (~gap).any() else 0.0
-    later_size = right_size.max()
-    row_mass = (continuity * direct_size / max(direct_size, later_size)
-                + config.gap_continuity_rate * n_gap / later_size)
-    col_mass = np.where(gap, config.gap_continuity_rate, continuity * right_size / np.maximum(left_size, right_size))
-    return np.full(len(pairs), min(row_mass, 0.95)), np.minimum(col_mass, 0.95)
-
-
-def estimate_continuity(pairs: pd.DataFrame, masses: dict[str, np.ndarray], features: TaskFeatures,
-                        config: MatchConfig) -> float:
+def estimate_continuity(masses: dict[str, np.ndarray], shape: StepShape, config: MatchConfig) -> float:
     """Expected share of tasks continuing between the previous and the later plan."""
-    left_size, right_size, gap = _sizes(features, pairs)
-    if (~gap).sum() == 0:
+    if shape.direct_size == 0:
         return config.continuity_rate
-    expected_links = float(masses["score_row"][~gap].sum())
-    possible = float(min(left_size[~gap].max(), right_size.max()))
+    row = masses["score_row"]
+    expected_links = float(row[~shape.gap].sum() if shape.n_gap_tasks else row.sum())
+    possible = min(shape.direct_size, shape.later_size)
     strength = config.continuity_prior_strength
     estimate = (expected_links + strength * config.continuity_rate) / (possible + strength)
     return float(np.clip(estimate, 0.05, 0.95))
 
 
-def weight_breakdown(row: pd.Series, model: FellegiSunterModel) -> dict[str, dict]:
+def weight_breakdown(row, model: FellegiSunterModel) -> dict[str, dict]:
     """Per comparison: the level a scored pair fell in and the weight it added (for explain)."""
     out = {}
     for comparison in model.comparisons:
@@ -242,18 +282,22 @@ def weight_breakdown(row: pd.Series, model: FellegiSunterModel) -> dict[str, dic
             "u": None if level.is_null else float(model.u[comparison.name][index]),
             "weight": float(row.get(f"w_{comparison.name}", model.level_weights(comparison)[index])),
         }
+    if "w_order" in row and not np.isnan(row.get("order_window", np.nan)):
+        inside = "inside" if row["order_inside"] == 1 else "outside"
+        out["order"] = {"level": f"{inside} the window of {int(row['order_window'])} tasks between the linked "
+                                 "neighbours' partners", "u": None, "weight": float(row["w_order"])}
     return out
 
 
-def estimate_m(levels: pd.DataFrame, is_match: np.ndarray,
-               comparisons: tuple[Comparison, ...] = COMPARISONS) -> dict[str, np.ndarray]:
+def estimate_m(levels, is_match: np.ndarray, comparisons: tuple[Comparison, ...] = COMPARISONS) -> dict[str, np.ndarray]:
     """P(level | match) among non-null levels, from pairs with known truth (the synthetic
     series); used to calibrate the m values declared in comparisons.py, never at run time."""
     out = {}
-    matches = levels[np.asarray(is_match, dtype=bool)]
+    is_match = np.asarray(is_match, dtype=bool)
     for comparison in comparisons:
         is_null = np.array([level.is_null for level in comparison.levels])
-        counts = np.bincount(matches[f"gamma_{comparison.name}"], minlength=len(comparison.levels)).astype(float)
+        gamma = np.asarray(levels[f"gamma_{comparison.name}"])[is_match]
+        counts = np.bincount(gamma, minlength=len(comparison.levels)).astype(float)
         counts[is_null] = 0.0
         share = counts / max(counts.sum(), 1.0)
         share[is_null] = np.nan

@@ -2,7 +2,10 @@
 
 Chinese has no word breaks, so texts are compared on characters: NFKC (full-width
 ＡＢＣ１２３ and （） to half-width), years removed (剑网2015 ~ 剑网2020: the same campaign),
-punctuation and spaces dropped.
+punctuation and spaces dropped. A run normalises every text at once (`fold_all`,
+`normalize_all`): joined into one string, the C code does the work instead of one
+Python call per text, which matters at hundreds of thousands of tasks. `stage_of` reads
+the stage of a policy instrument from a task's leading verb.
 """
 
 from __future__ import annotations
@@ -10,16 +13,64 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
+
 _PUNCT = re.compile(r"[\s\W_]+")
+_PUNCT_KEEPING_NUL = re.compile(r"(?:[^\w\x00]|_)+")
 # A year, optionally a span and 年/年度: 2020, 2021—2022年, （2021-2035年）.
-_YEAR = re.compile(r"(?:19|20)\d{2}(?:\s*[—–\-~至]\s*(?:19|20)\d{2})?\s*年?度?")
+_YEAR = re.compile(r"(?:19|20)\d{2}(?:[ \t]*[—–\-~至][ \t]*(?:19|20)\d{2})?[ \t]*年?度?")
 # Full-width ASCII (ＡＢＣ１２３，（）) to half-width: the bulk of what NFKC changes in these texts.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_SEPARATOR = "\x00"  # joins texts; NFKC, the year pattern and _PUNCT_KEEPING_NUL leave it alone
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width and NFKC, punctuation kept."""
+    folded = text.translate(_FULL_WIDTH)
+    return folded if unicodedata.is_normalized("NFKC", folded) else unicodedata.normalize("NFKC", folded)
 
 
 def normalize_text(text: str) -> str:
     """NFKC, years removed (剑网2015 → 剑网), punctuation and spaces dropped."""
-    folded = text.translate(_FULL_WIDTH)
+    return _PUNCT.sub("", _YEAR.sub("", fold(text)))
+
+
+def fold_all(texts: list[str]) -> list[str]:
+    """`fold` of every text, in one pass over the joined texts (full-width to half-width on
+    code points with numpy: str.translate costs about 100 ns a character)."""
+    if not texts:
+        return []
+    joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
+    codes = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32).copy()
+    codes[(codes >= 0xFF01) & (codes <= 0xFF5E)] -= 0xFEE0
+    codes[codes == 0x3000] = 0x20
+    folded = codes.tobytes().decode("utf-32-le", errors="surrogatepass")
     if not unicodedata.is_normalized("NFKC", folded):
         folded = unicodedata.normalize("NFKC", folded)
-    return _PUNCT.sub("", _YEAR.sub("", folded))
+    return folded.split(_SEPARATOR)
+
+
+def normalize_all(folded: list[str]) -> list[str]:
+    """`normalize_text` of every text already folded by `fold_all`."""
+    if not folded:
+        return []
+    joined = _SEPARATOR.join(folded)
+    return _PUNCT_KEEPING_NUL.sub("", _YEAR.sub("", joined)).split(_SEPARATOR)
+
+
+# Leading verbs by stage of a policy instrument; the earliest one found in a text decides.
+STAGE_VERBS = (
+    ("研究制定", "研究起草", "研究论证", "研究修订", "推动制定", "推进制定", "启动制定", "推动修订", "推进修订",
+     "推动修改", "推进修改", "起草", "论证", "修订", "修改", "研究"),
+    ("制定出台", "出台", "印发", "发布", "颁布", "制定"),
+    ("贯彻落实", "组织实施", "实施", "落实", "执行"),
+)
+_STAGE_VERB = re.compile("|".join(sorted((v for verbs in STAGE_VERBS for v in verbs), key=len, reverse=True)))
+_STAGE_OF_VERB = {verb: stage for stage, verbs in enumerate(STAGE_VERBS) for verb in verbs}
+
+
+def stage_of(text: str) -> int | None:
+    """0 drafting, 1 issuing, 2 implementing, None if no stage verb is found. The earliest
+    verb decides; at one position the longest wins (研究制定 over 研究)."""
+    found = _STAGE_VERB.search(text)
+    return None if found is None else _STAGE_OF_VERB[found.group(0)]

@@ -8,6 +8,7 @@ import pytest
 
 from transforms.matching.assignment import decide_links, one_to_one
 from transforms.matching.config import MatchConfig
+from transforms.matching.pairs import to_frame
 
 CONFIG = MatchConfig()
 
@@ -31,7 +32,7 @@ NO_CONFIRMED = pd.DataFrame(columns=["left", "right"], dtype=np.int64)
 
 
 def decided(rows, confirmed=NO_CONFIRMED, text_overlap=0.5):
-    links = decide_links(scored(rows, text_overlap), confirmed, CONFIG)
+    links = to_frame(decide_links(scored(rows, text_overlap), confirmed, CONFIG))
     return {(int(r.left), int(r.right)): (r.status, r.role) for r in links.itertuples()}
 
 

@@ -11,6 +11,7 @@ from tests.transforms.matching.helpers import COPYRIGHT, EDUCATION, FINANCE, GEO
 from transforms.matching.blocking import candidate_pairs, department_pairs, ngram_pairs, sample_pairs, title_pairs
 from transforms.matching.config import MatchConfig
 from transforms.matching.features import prepare_features
+from transforms.matching.pairs import to_frame
 
 TEXTS = [PATENT, COPYRIGHT, SEEDS, EDUCATION, FINANCE, GEO]
 # Force the rule-based path even for these tiny plans.
@@ -40,7 +41,7 @@ def same_text_pairs(features):
 
 def test_ordinary_plans_are_compared_exhaustively(features):
     pairs = candidate_pairs(features, rows(features, "2019"), rows(features, "2020"), MatchConfig())
-    assert len(pairs) == 36 and set(pairs["rule"]) == {"all"}
+    assert len(pairs["left"]) == 36 and set(pairs["rule"]) == {"all"}
 
 
 @pytest.mark.parametrize("rule", [ngram_pairs, title_pairs], ids=["ngram", "title"])
@@ -53,7 +54,7 @@ def test_blocking_rules_find_the_reordered_partners(features, rule):
 
 
 def test_ngram_blocking_keeps_top_k_per_task_both_ways(features):
-    found = ngram_pairs(features, rows(features, "2019"), rows(features, "2020"), BLOCKED)
+    found = to_frame(ngram_pairs(features, rows(features, "2019"), rows(features, "2020"), BLOCKED))
     assert found.groupby("left").size().max() <= 2 and found.groupby("right").size().max() <= 2
 
 
@@ -64,12 +65,13 @@ def test_department_neighbourhood_stays_within_one_lead_line(features):
 
 
 def test_union_of_rules_is_smaller_than_all_pairs_and_keeps_true_pairs(features):
-    pairs = candidate_pairs(features, rows(features, "2019"), rows(features, "2020"), BLOCKED)
+    pairs = to_frame(candidate_pairs(features, rows(features, "2019"), rows(features, "2020"), BLOCKED))
     assert len(pairs) < 36 and same_text_pairs(features) <= pair_set(pairs)
     assert not pairs.duplicated(["left", "right"]).any()
 
 
 def test_u_sample_covers_small_plan_pairs_whole_and_is_seeded(features):
-    assert len(sample_pairs(features, MatchConfig())) == 36
+    assert len(sample_pairs(features, MatchConfig())["left"]) == 36
     small = replace(MatchConfig(), u_sample_pairs=10)
-    assert sample_pairs(features, small).equals(sample_pairs(features, small)) and len(sample_pairs(features, small)) == 10
+    once, again = to_frame(sample_pairs(features, small)), to_frame(sample_pairs(features, small))
+    assert once.equals(again) and len(once) == 10

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.transforms.matching.helpers import COPYRIGHT, EDUCATION, FINANCE, GEO, PATENT, SEEDS, frame, task
-from transforms.matching.kinds import stage_of
+from transforms.matching.text import stage_of
 from transforms.matching.matcher import match_plans
 
 BASE = [COPYRIGHT, EDUCATION, FINANCE, GEO, SEEDS]

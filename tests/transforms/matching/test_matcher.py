@@ -40,7 +40,8 @@ def test_lineage_and_plan_changes_have_the_documented_columns(result):
 
 def test_explain_link_gives_every_component_and_the_decision():
     found = explain_link(TASKS, "2019", 1, "2020", "1.1")
-    assert set(found["comparisons"]) == {"text", "anchors", "departments", "section", "position"}
+    # "order" appears where the step's other links place the pair (see order.py)
+    assert set(found["comparisons"]) == {"text", "anchors", "departments", "section", "position", "order"}
     assert set(found["signals"]) == set(SIGNAL_COLUMNS)
     assert found["shared_titles"] == "专利法、专利法实施细则" and found["shared_departments"] == "知识产权局"
     assert found["decision"] == {"status": "auto", "role": "primary", "linked": True}

@@ -10,6 +10,7 @@ from tests.transforms.matching.helpers import EDUCATION, FINANCE, PATENT, frame,
 from transforms.matching.comparisons import COMPARISONS, SECTION, TEXT, comparison_levels, compare
 from transforms.matching.config import MatchConfig
 from transforms.matching.features import prepare_features
+from transforms.matching.pairs import make_pairs, to_frame
 from transforms.matching.scoring import (
     adapt_context_m, default_model, estimate_m, fit_u, posterior, prior_log2_odds, score_pairs,
 )
@@ -42,8 +43,9 @@ def two_plans(earlier_texts, later_texts, sections=("加强知识产权保护", 
 
 
 def scored_pairs(features, pairs):
-    pairs = pd.DataFrame(pairs, columns=["left", "right"]).assign(is_gap=False)
-    return score_pairs(compare(features, pairs, workers=1), features, default_model(), CONFIG)
+    left, right = zip(*pairs)
+    return to_frame(score_pairs(compare(features, make_pairs(left, right, "test"), workers=1), features,
+                                default_model(), CONFIG))
 
 
 def test_a_competing_candidate_lowers_the_exclusive_posterior():
@@ -93,7 +95,8 @@ def test_section_evidence_is_neutral_in_a_regrouped_plan():
 def test_estimate_m_reads_level_shares_among_true_pairs():
     levels = comparison_levels(pd.DataFrame({
         "text_ratio": [1.0, 1.0, 0.1], "text_overlap": [1.0, 1.0, 0.0], "text_containment": [1.0, 1.0, 0.0],
-        "anchor_match": [np.nan] * 3, "department_overlap": [np.nan] * 3, "lead_department": [np.nan] * 3,
+        "text_specific": [9.0, 9.0, 0.0],
+        "anchor_match": [np.nan] * 3, "anchor_specific": [np.nan] * 3, "department_overlap": [np.nan] * 3, "lead_department": [np.nan] * 3,
         "section_similarity": [1.0] * 3, "section_rank_gap": [0.0] * 3, "position_gap": [np.nan] * 3,
     }))
     m = estimate_m(levels, np.array([True, True, False]))
