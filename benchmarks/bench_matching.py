@@ -80,7 +80,8 @@ def timed_match(tasks: pd.DataFrame, config: MatchConfig) -> tuple[MatchResult, 
         clock.add("scoring+assignment", started)
     started = time.perf_counter()
     links = to_frame(concat(decided)) if decided else pd.DataFrame({"left": [], "right": [], "status": []})
-    result = MatchResult(describe_links(features, links), assign_lineage(features, links), plan_changes(features, links))
+    result = MatchResult(describe_links(features, links), assign_lineage(features, links),
+                         plan_changes(features, links))
     clock.add("lineage+kinds", started)
     pairs = np.concatenate(candidates or [np.zeros((0, 2), np.int64)])
     return result, clock, pd.DataFrame({"left": pairs[:, 0], "right": pairs[:, 1]})

@@ -2,13 +2,13 @@
 
     python benchmarks/bench_matching.py --calibrate
 
-m = P(level | the later task continues the earlier one), among all pairs of consecutive
-plans of 5 seeds × 8 plans × 100 tasks. comparisons.py declares each m as the measured
-share shrunk by 20% towards uniform over the non-null levels ("declared m" here is what
-it declares). The context comparisons (section, position) are declared for a plan that keeps
-its heading scheme (scoring.adapt_context_m handles regrouped plans), so they are measured on
-series generated without regrouping. ORDER_KEPT (order.py) is measured on the ordinary series,
-with the true links of each step as the linked neighbours.
+m = P(level | the later task continues the earlier one), among all pairs of plans one year
+apart (m) and FAR_YEARS apart (m_far) in 5 seeds × 8 plans × 100 tasks. comparisons.py
+declares each value as the measured share shrunk by 20% towards uniform over the non-null
+levels ("declared" here is what it declares). The context comparison (section) is declared
+for a plan that keeps its heading scheme (scoring.adapt_context_m handles regrouped plans),
+so it is measured on series generated without regrouping. ORDER_KEPT (order.py) is measured
+on consecutive plans, with the true links of each step as the linked neighbours.
 """
 
 from __future__ import annotations
@@ -18,62 +18,74 @@ import pandas as pd
 
 from benchmarks.synthetic import EditRates, generate_series
 from transforms.matching.blocking import all_pairs
-from transforms.matching.comparisons import COMPARISONS, comparison_levels, compare
+from transforms.matching.comparisons import COMPARISONS, FAR_YEARS, compare, comparison_levels
 from transforms.matching.features import prepare_features
 from transforms.matching.order import ORDER_KEPT, order_windows
 from transforms.matching.pairs import concat
 from transforms.matching.scoring import estimate_m
 
 SHRINK = 0.2  # towards uniform over the non-null levels
+CONTEXT = ("section",)
+KEPT_HEADINGS = EditRates(restructure=0.0)
 
 
-CONTEXT = ("section", "position")
+def _pairs_years_apart(features, years: int):
+    starts = features.plans["period_start"].to_numpy()
+    steps = [all_pairs(features.rows_of_plan(a), features.rows_of_plan(b))
+             for a in range(len(starts)) for b in range(a + 1, len(starts)) if starts[b] - starts[a] == years]
+    return concat(steps)
 
 
-def _series_pairs(seed: int, plans: int, rates: EditRates = EditRates()):
+def measured_m(seed: int, plans: int, years: int, rates: EditRates) -> dict[str, np.ndarray]:
     series = generate_series(100, plans, seed=seed, rates=rates)
     features = prepare_features(series.tasks)
     truth = features.tasks.merge(series.truth, on=["plan_id", "task_key"], how="left")["true_lineage"].to_numpy()
-    steps = [all_pairs(features.rows_of_plan(k - 1), features.rows_of_plan(k)) for k in range(1, len(features.plans))]
-    pairs = concat(steps)
-    return features, pairs, truth[pairs["left"]] == truth[pairs["right"]]
+    pairs = _pairs_years_apart(features, years)
+    return estimate_m(comparison_levels(compare(features, pairs)), truth[pairs["left"]] == truth[pairs["right"]])
 
 
-def _order_kept(features, pairs, is_match) -> tuple[float, float]:
-    """(inside, known) counts among true pairs, with each step's true one-to-one links as anchors."""
+def order_kept(seed: int, plans: int) -> tuple[float, float]:
+    """(inside, known) counts among true consecutive pairs, with each step's true one-to-one
+    links as the anchors."""
+    series = generate_series(100, plans, seed=seed)
+    features = prepare_features(series.tasks)
+    truth = features.tasks.merge(series.truth, on=["plan_id", "task_key"], how="left")["true_lineage"].to_numpy()
     inside_count = known_count = 0.0
     for k in range(1, len(features.plans)):
-        step = features.plan_index[pairs["right"]] == k
-        step_pairs = {name: values[step] for name, values in pairs.items()}
-        true = is_match[step]
-        anchor_left, anchor_right = step_pairs["left"][true], step_pairs["right"][true]
-        _, first = np.unique(anchor_right, return_index=True)  # one partner per later task
-        window, inside = order_windows(features, step_pairs, anchor_left[first], anchor_right[first])
+        pairs = all_pairs(features.rows_of_plan(k - 1), features.rows_of_plan(k))
+        true = truth[pairs["left"]] == truth[pairs["right"]]
+        _, first = np.unique(pairs["right"][true], return_index=True)  # one partner per later task
+        window, inside = order_windows(features, pairs, pairs["left"][true][first], pairs["right"][true][first])
         known = true & ~np.isnan(window) & (window < features.plans["n_tasks"].iloc[k - 1])
         inside_count += float(np.nansum(inside[known]))
         known_count += float(known.sum())
     return inside_count, known_count
 
 
+def _mean_m(seeds: int, plans: int, years: int) -> dict[str, np.ndarray]:
+    ordinary = [measured_m(seed, plans, years, EditRates()) for seed in range(seeds)]
+    kept = [measured_m(seed, plans, years, KEPT_HEADINGS) for seed in range(seeds)]
+    return {c.name: np.mean([m[c.name] for m in (kept if c.name in CONTEXT else ordinary)], axis=0)
+            for c in COMPARISONS}
+
+
+def _shrunk(share: float, levels: int) -> float:
+    return round((1 - SHRINK) * share + SHRINK / levels, 3)
+
+
 def calibration(seeds: int = 5, plans: int = 8) -> pd.DataFrame:
-    measured, inside, known = [], 0.0, 0.0
-    for seed in range(seeds):
-        features, pairs, is_match = _series_pairs(seed, plans)
-        m = estimate_m(comparison_levels(compare(features, pairs)), is_match)
-        counts = _order_kept(features, pairs, is_match)
-        inside, known = inside + counts[0], known + counts[1]
-        features, pairs, is_match = _series_pairs(seed, plans, EditRates(restructure=0.0))
-        kept = estimate_m(comparison_levels(compare(features, pairs)), is_match)
-        measured.append({name: kept[name] if name in CONTEXT else shares for name, shares in m.items()})
+    near, far = _mean_m(seeds, plans, 1), _mean_m(seeds, plans, FAR_YEARS)
     rows = []
     for comparison in COMPARISONS:
-        shares = np.mean([m[comparison.name] for m in measured], axis=0)  # NaN on null levels
-        non_null = [level for level in comparison.levels if not level.is_null]
-        for level, share in zip(comparison.levels, shares):
+        n = sum(not level.is_null for level in comparison.levels)
+        for index, level in enumerate(comparison.levels):
             if not level.is_null:
-                rows.append({"comparison": comparison.name, "level": level.label, "measured m": round(share, 3),
-                             "shrunk": round((1 - SHRINK) * share + SHRINK / len(non_null), 3),
-                             "declared m": level.m})
-    rows.append({"comparison": "order", "level": "inside the window", "measured m": round(inside / max(known, 1), 3),
-                 "shrunk": round((1 - SHRINK) * inside / max(known, 1) + SHRINK / 2, 3), "declared m": ORDER_KEPT})
+                rows.append({"comparison": comparison.name, "level": level.label,
+                             "m measured": round(near[comparison.name][index], 3),
+                             "m shrunk": _shrunk(near[comparison.name][index], n), "m declared": level.m,
+                             "m_far measured": round(far[comparison.name][index], 3),
+                             "m_far shrunk": _shrunk(far[comparison.name][index], n), "m_far declared": level.m_far})
+    inside, known = map(sum, zip(*(order_kept(seed, plans) for seed in range(seeds))))
+    rows.append({"comparison": "order", "level": "inside the window", "m measured": round(inside / max(known, 1), 3),
+                 "m shrunk": _shrunk(inside / max(known, 1), 2), "m declared": ORDER_KEPT})
     return pd.DataFrame(rows)

@@ -70,9 +70,9 @@ CLAUSE_VERBS = ("推进", "完善", "加强", "开展", "建立", "健全", "探
                 "制定", "强化", "支持", "引导", "规范", "提升")
 TITLE_SHARE = 0.25  # share of base tasks naming a document in 《》 (23% in the 2020 plan)
 STOCK_CLAUSE_SHARE = 0.5  # of the clauses rewrites add, see `_added_clause`
-MIN_WORD_COUNT = 3
+MIN_WORD_COUNT = 3  # a seed substring seen this often may be a word
 SEED_TASKS = 100  # tasks in the seed plan
-HEAPS_EXPONENT = 0.6  # vocabulary growth with text size, typical of natural language (0.4–0.7)  # a seed substring seen this often may be a word
+HEAPS_EXPONENT = 0.6  # vocabulary growth with text size, typical of natural language (0.4–0.7)
 
 # 2020 name → (department line, name printed before the 2018 reform)
 DEPARTMENT_LINES = {

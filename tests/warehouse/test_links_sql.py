@@ -3,6 +3,8 @@ on a warehouse holding the real plans of ../shared/plans."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,8 +17,13 @@ from transforms.matching.comparisons import SIGNAL_COLUMNS
 from transforms.matching.matcher import MatchResult, match_plans
 from transforms.parse import parse_plan
 from warehouse.connection import connect
-from warehouse.links import (LINK_TABLE_COLUMNS, read_lineage_by_source, read_previous_lineage, read_tasks_frame,
-                             write_match_result)
+from warehouse.links import (
+    LINK_TABLE_COLUMNS,
+    read_lineage_by_source,
+    read_previous_lineage,
+    read_tasks_frame,
+    write_match_result,
+)
 from warehouse.load import load_plan, transaction
 
 
@@ -171,3 +178,25 @@ def test_cli_lineage_csv_has_one_row_per_task_of_every_file(db):
     finally:
         con.close()
     assert any(line.startswith("2021-2022.izubei.txt,2,") for line in lines)
+
+
+SAMPLE_2020 = Path(__file__).resolve().parents[2] / "sources" / "samples" / "2020.gov.md"
+
+
+def test_a_first_run_with_a_single_plan_gives_one_lineage_per_task_and_no_links(tmp_path):
+    """Regression: with only the 2020 plan ingested, matching raised `cannot reshape array of
+    size 0 into shape (0,newaxis)` (no pair to compare, an empty department selection)."""
+    con = connect(tmp_path / "one.duckdb")
+    try:
+        registry = load_department_registry()
+        load_plan(con, parse_plan(read_source(SAMPLE_2020), load_catalogue()), registry)
+        result = match_plans(read_tasks_frame(con, registry))
+        with transaction(con):
+            write_match_result(con, result)
+        stored = rows(con, "select count(*), count(distinct lineage_id) from raw_task_lineage")[0]
+        links = rows(con, "select count(*) from raw_task_links")[0][0]
+    finally:
+        con.close()
+    assert len(result.lineage) == 100 and result.lineage["lineage_id"].is_unique
+    assert result.links.empty and result.plan_changes.empty
+    assert stored == (100, 100) and links == 0

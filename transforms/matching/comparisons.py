@@ -22,9 +22,13 @@ from transforms.matching.pairs import Pairs, with_columns
 
 RATIO_MIN_OVERLAP = 0.5
 SIGNAL_COLUMNS = (
-    "text_ratio", "text_overlap", "text_containment", "text_specific", "anchor_match", "anchor_specific", "department_overlap",
-    "lead_department", "section_similarity", "section_rank_gap", "position_gap", "order_window", "order_inside",
+    "text_ratio", "text_overlap", "text_containment", "text_specific", "anchor_match", "anchor_specific",
+    "department_overlap", "lead_department", "section_similarity", "section_rank_gap", "order_window",
+    "order_inside", "years_apart",
 )
+# Continuations a year apart and several years apart differ (texts drift, departments move
+# with reforms): m is declared for both (comparisons below); a pair in between mixes the two.
+FAR_YEARS = 4
 # anchor_match values
 ANCHOR_EXACT, ANCHOR_RELATED, ANCHOR_MENTION, ANCHOR_ONE_SIDED, ANCHOR_DISJOINT = 1.0, 0.75, 0.5, 0.25, 0.0
 
@@ -36,17 +40,17 @@ def compare(features: TaskFeatures, pairs: Pairs, workers: int = -1) -> Pairs:
     gap = np.asarray(pairs["is_gap"], dtype=bool) if "is_gap" in pairs else np.zeros(len(left), dtype=bool)
     signals = text_signals(features, left, right, workers)
     match, specific = anchor_match(features, left, right)
-    position_gap = np.abs(features.relative_position[left] - features.relative_position[right])
     section = features.section_similarity[features.section_code[left], features.section_code[right]]
+    starts = features.plans["period_start"].to_numpy(np.float64)
     return with_columns(
         {name: np.asarray(values) for name, values in pairs.items()}, **signals,
         anchor_match=match, anchor_specific=specific,
         department_overlap=department_overlap(features, left, right),
         lead_department=lead_department(features, left, right),
         # A task back after an absence is re-inserted wherever the new plan puts it, under whatever
-        # heading the plan now uses: section and position compare neighbouring plans only.
+        # heading the plan now uses: sections compare neighbouring plans only.
         section_similarity=np.where(gap, np.nan, section), section_rank_gap=section_rank_gap(features, left, right),
-        position_gap=np.where(gap, np.nan, position_gap),
+        years_apart=starts[features.plan_index[right]] - starts[features.plan_index[left]],
         # Filled in by order.py once the step's confident links are known (step.decide_step).
         order_window=np.full(len(left), np.nan), order_inside=np.full(len(left), np.nan),
     )
@@ -65,7 +69,8 @@ def text_signals(features: TaskFeatures, left: np.ndarray, right: np.ndarray, wo
     ratio[needed] = text_ratio(features, left[needed], right[needed], workers)
     left_in_right, right_in_left = _safe_divide(shared, weight_left), _safe_divide(shared, weight_right)
     containment = text_containment(features, left, right, left_in_right, right_in_left)
-    # Specific content only splits the weak levels (see TEXT): counted where it can matter.
+    # Specific content only splits the weak and slight levels of TEXT (overlap 0.06–0.3, not
+    # contained): it is counted where it can matter.
     weak = (overlap < 0.3) & (containment < 0.8) & (overlap >= 0.06)
     specific = np.zeros(len(left))
     specific[weak] = shared_specific(features, left[weak], right[weak], workers)
@@ -188,6 +193,7 @@ class ComparisonLevel:
     condition: Condition | None  # None on the else level
     m: float | None  # None on the null level: missing evidence weighs nothing
     is_null: bool = False
+    m_far: float | None = None  # m between plans FAR_YEARS or more apart (defaults to m)
 
 
 @dataclass(frozen=True)
@@ -205,6 +211,11 @@ class Comparison:
     def m(self) -> np.ndarray:
         return np.array([np.nan if level.m is None else level.m for level in self.levels])
 
+    @property
+    def m_far(self) -> np.ndarray:
+        far = (level.m if level.m_far is None else level.m_far for level in self.levels)
+        return np.array([np.nan if m is None else m for m in far])
+
 
 def _col(signals, column: str) -> np.ndarray:
     return np.asarray(signals[column], dtype=np.float64)
@@ -214,12 +225,12 @@ def NullLevel(column: str) -> ComparisonLevel:  # noqa: N802 - reads like a leve
     return ComparisonLevel(f"{column} unknown", lambda s: np.isnan(_col(s, column)), None, True)
 
 
-def Level(label: str, condition: Condition, m: float) -> ComparisonLevel:  # noqa: N802
-    return ComparisonLevel(label, condition, m)
+def Level(label: str, condition: Condition, m: float, m_far: float | None = None) -> ComparisonLevel:  # noqa: N802
+    return ComparisonLevel(label, condition, m, m_far=m_far)
 
 
-def ElseLevel(m: float) -> ComparisonLevel:  # noqa: N802
-    return ComparisonLevel("else", None, m)
+def ElseLevel(m: float, m_far: float | None = None) -> ComparisonLevel:  # noqa: N802
+    return ComparisonLevel("else", None, m, m_far=m_far)
 
 
 def _named(s) -> np.ndarray:
@@ -228,65 +239,61 @@ def _named(s) -> np.ndarray:
 
 # m values: P(level | continuation) as measured on the synthetic series (benchmarks/synthetic.py,
 # 5 seeds × 8 plans × 100 tasks; `python benchmarks/bench_matching.py --calibrate` prints them),
-# then shrunk by 20% towards uniform over the non-null levels, because real plans several years
-# apart are rewritten and regrouped more than any generator does. None was fitted to gold pairs.
+# for plans a year apart (m) and FAR_YEARS apart (m_far), then shrunk by 20% towards uniform
+# over the non-null levels, because real plans several years apart are rewritten and regrouped
+# more than any generator does. None was fitted to gold pairs.
 TEXT = Comparison("text", "character similarity of the normalised texts", (
-    Level("near-identical (ratio ≥ 0.9)", lambda s: _col(s, "text_ratio") >= 0.9, 0.41),
-    Level("strong overlap (≥ 0.7)", lambda s: _col(s, "text_overlap") >= 0.7, 0.185),
-    Level("one contained in the other (≥ 0.8)", lambda s: _col(s, "text_containment") >= 0.8, 0.095),
-    Level("good overlap (≥ 0.5)", lambda s: _col(s, "text_overlap") >= 0.5, 0.06),
-    Level("moderate overlap (≥ 0.3)", lambda s: _col(s, "text_overlap") >= 0.3, 0.09),
+    Level("near-identical (ratio ≥ 0.9)", lambda s: _col(s, "text_ratio") >= 0.9, 0.432, 0.09),
+    Level("strong overlap (≥ 0.7)", lambda s: _col(s, "text_overlap") >= 0.7, 0.183, 0.159),
+    Level("one contained in the other (≥ 0.8)", lambda s: _col(s, "text_containment") >= 0.8, 0.082, 0.153),
+    Level("good overlap (≥ 0.5)", lambda s: _col(s, "text_overlap") >= 0.5, 0.052, 0.13),
+    Level("moderate overlap (≥ 0.3)", lambda s: _col(s, "text_overlap") >= 0.3, 0.096, 0.18),
     # Below, the overlap alone is common among unrelated pairs of large plans; sharing a
     # specific bigram (one or two lines of work use it) is not.
     Level("weak overlap, specific content shared", lambda s: (_col(s, "text_overlap") >= 0.15)
-          & (_col(s, "text_specific") >= 1), 0.06),
-    Level("weak overlap (≥ 0.15)", lambda s: _col(s, "text_overlap") >= 0.15, 0.02),
+          & (_col(s, "text_specific") >= 1), 0.047, 0.142),
+    Level("weak overlap (≥ 0.15)", lambda s: _col(s, "text_overlap") >= 0.15, 0.02, 0.022),
     Level("slight overlap, specific content shared", lambda s: (_col(s, "text_overlap") >= 0.06)
-          & (_col(s, "text_specific") >= 1), 0.03),
-    Level("slight overlap (≥ 0.06)", lambda s: _col(s, "text_overlap") >= 0.06, 0.02),
-    ElseLevel(0.03),
+          & (_col(s, "text_specific") >= 1), 0.027, 0.049),
+    Level("slight overlap (≥ 0.06)", lambda s: _col(s, "text_overlap") >= 0.06, 0.022, 0.026),
+    ElseLevel(0.039, 0.05),
 ))
 ANCHORS = Comparison("anchors", "shared laws, 《》 titles and quoted campaign names", (
     NullLevel("anchor_match"),
     # Naming a document in plain text (专利法第四次修订) refers to it as surely as 《专利法》; one
     # that few tasks name (a law is revised by one task a year) says more than a common one.
-    Level("same specific document named", lambda s: _named(s) & (_col(s, "anchor_specific") == 1), 0.61),
-    Level("same document named", _named, 0.125),
-    Level("related document", lambda s: _col(s, "anchor_match") == ANCHOR_RELATED, 0.075),
-    Level("documents on one side only", lambda s: _col(s, "anchor_match") == ANCHOR_ONE_SIDED, 0.12),
-    ElseLevel(0.07),
+    Level("same specific document named", lambda s: _named(s) & (_col(s, "anchor_specific") == 1), 0.668, 0.577),
+    Level("same document named", _named, 0.124, 0.111),
+    Level("related document", lambda s: _col(s, "anchor_match") == ANCHOR_RELATED, 0.045, 0.063),
+    Level("documents on one side only", lambda s: _col(s, "anchor_match") == ANCHOR_ONE_SIDED, 0.121, 0.199),
+    ElseLevel(0.042, 0.051),
 ))
 # Overlap and lead in one comparison: they are not independent evidence.
 DEPARTMENTS = Comparison("departments", "idf-weighted overlap of department lines and the lead line", (
     NullLevel("department_overlap"),
-    Level("same lines (≥ 0.95)", lambda s: _col(s, "department_overlap") >= 0.95, 0.615),
+    Level("same lines (≥ 0.95)", lambda s: _col(s, "department_overlap") >= 0.95, 0.642, 0.341),
     Level("same lead, mostly the same", lambda s: (_col(s, "lead_department") == 1.0)
-          & (_col(s, "department_overlap") >= 0.5), 0.16),
-    Level("same lead", lambda s: _col(s, "lead_department") == 1.0, 0.095),
-    Level("mostly the same (≥ 0.5)", lambda s: _col(s, "department_overlap") >= 0.5, 0.055),
-    Level("some shared", lambda s: _col(s, "department_overlap") > 0, 0.04),
-    ElseLevel(0.035),
+          & (_col(s, "department_overlap") >= 0.5), 0.143, 0.217),
+    Level("same lead", lambda s: _col(s, "lead_department") == 1.0, 0.095, 0.23),
+    Level("mostly the same (≥ 0.5)", lambda s: _col(s, "department_overlap") >= 0.5, 0.048, 0.099),
+    Level("some shared", lambda s: _col(s, "department_overlap") > 0, 0.038, 0.077),
+    ElseLevel(0.033, 0.037),
 ))
 # Context m values are those of a plan that keeps its heading scheme (measured on the synthetic
 # series without regrouping); scoring.py mixes them with u when a plan was regrouped.
 SECTION = Comparison("section", "similar section headings and place inside the section", (
     NullLevel("section_similarity"),
     Level("similar section, same place", lambda s: (_col(s, "section_similarity") >= 0.75)
-          & (_col(s, "section_rank_gap") <= 1), 0.715),
-    Level("similar section", lambda s: _col(s, "section_similarity") >= 0.75, 0.15),
+          & (_col(s, "section_rank_gap") <= 1), 0.755, 0.473),
+    Level("similar section", lambda s: _col(s, "section_similarity") >= 0.75, 0.11, 0.365),
     Level("related section, same place", lambda s: (_col(s, "section_similarity") >= 0.45)
-          & (_col(s, "section_rank_gap") <= 1), 0.04),
-    Level("related section", lambda s: _col(s, "section_similarity") >= 0.45, 0.045),
-    ElseLevel(0.05),
+          & (_col(s, "section_rank_gap") <= 1), 0.04, 0.041),
+    Level("related section", lambda s: _col(s, "section_similarity") >= 0.45, 0.042, 0.043),
+    ElseLevel(0.052, 0.078),
 ))
-POSITION = Comparison("position", "relative position in two complete plans", (
-    NullLevel("position_gap"),
-    Level("≤ 2% apart", lambda s: _col(s, "position_gap") <= 0.02, 0.57),
-    Level("≤ 6% apart", lambda s: _col(s, "position_gap") <= 0.06, 0.30),
-    Level("≤ 15% apart", lambda s: _col(s, "position_gap") <= 0.15, 0.065),
-    ElseLevel(0.065),
-))
-COMPARISONS: tuple[Comparison, ...] = (TEXT, ANCHORS, DEPARTMENTS, SECTION, POSITION)
+# Relative position in the plan was a comparison too; it counted "same place" a second time next
+# to the section rank (and a third next to order evidence) and is left out.
+COMPARISONS: tuple[Comparison, ...] = (TEXT, ANCHORS, DEPARTMENTS, SECTION)
 
 
 def comparison_levels(signals, comparisons=COMPARISONS) -> dict[str, np.ndarray]:

@@ -74,15 +74,13 @@ class TaskFeatures:
     specific: list[frozenset[str]]  # the anchors few tasks name (anchors.specific_anchors)
     mentioned: list[frozenset[str]]  # other tasks' anchors this task's plain text contains
     anchor_bits: np.ndarray  # uint64 Bloom signatures of the anchors, …
-    specific_bits: np.ndarray  # … of the specific anchors,
     mentioned_bits: np.ndarray  # … of the mentioned anchors
     related_anchor_bits: np.ndarray  # … and of every anchor related to the task's anchors
     related_anchors: dict[str, frozenset[str]]
     section_code: np.ndarray  # row → index into `section_similarity`
-    section_similarity: np.ndarray  # 0–1, distinct section titles × distinct section titles
+    section_similarity: np.ndarray  # 0–1 (NaN: no heading), distinct section titles × distinct titles
     section_rank: np.ndarray  # 1-based order of the task inside its section
     section_size: np.ndarray  # number of tasks in the task's section
-    relative_position: np.ndarray  # position / plan size; NaN for partial plans
     plan_share: np.ndarray  # position / plan size for every plan (for sorted-neighbourhood blocking)
 
     @property
@@ -125,39 +123,51 @@ def prepare_features(tasks: pd.DataFrame) -> TaskFeatures:
     text = np.empty(len(ordered), dtype=object)
     text[:] = normalize_all(folded)
     presence, vocabulary = bigram_presence(list(text))
+    return TaskFeatures(
+        tasks=ordered, plans=plans, plan_index=plan_index, text=text, truncated=ordered["truncated"].to_numpy(bool),
+        stage=stages(text), **_content_fields(presence, len(plans)), **_department_fields(ordered),
+        **_anchor_fields(folded, ordered["cited_titles"], text, presence, vocabulary, len(plans)),
+        **_place_fields(ordered, plans, plan_index),
+    )
+
+
+def _content_fields(presence: sp.csr_matrix, n_plans: int) -> dict:
     bigrams, symbols = weighted_bigrams(presence)
-    specific_symbols = specific_bigrams(presence, len(plans))
+    specific = specific_bigrams(presence, n_plans)
+    return {"overlap_symbols": symbols, "overlap_weight": np.fromiter(map(len, symbols), np.int64, len(symbols)),
+            "specific_symbols": specific, "specific_count": np.fromiter(map(len, specific), np.int64, len(specific)),
+            "bigrams": bigrams, "bigram_df": np.bincount(bigrams.indices, minlength=bigrams.shape[1]),
+            "bigram_norm": np.sqrt(np.asarray(bigrams.multiply(bigrams).sum(axis=1)).ravel())}
+
+
+def _department_fields(ordered: pd.DataFrame) -> dict:
     department_set, bits, chunk_weights, weight, lead = department_signatures(ordered["lineage_ids"])
-    anchors = drop_generic_anchors(
-        [task_anchors(t, c) for t, c in zip(folded, ordered["cited_titles"])], len(plans))
-    specific = specific_anchors(anchors, len(plans))
+    names = pd.Series([tuple(n) if n is not None else () for n in ordered["departments"]], dtype=object)
+    return {"department_set": department_set, "department_names": pd.factorize(names)[0].astype(np.int64),
+            "department_bits": bits, "department_chunk_weights": chunk_weights, "department_weight": weight,
+            "lead_department": lead}
+
+
+def _anchor_fields(folded: list[str], cited_titles: pd.Series, text: np.ndarray, presence: sp.csr_matrix,
+                   vocabulary: np.ndarray, n_plans: int) -> dict:
+    anchors = drop_generic_anchors([task_anchors(t, c) for t, c in zip(folded, cited_titles)], n_plans)
     mentioned = mentioned_anchors(text, anchors, presence, vocabulary)
     related = related_anchor_map(anchors)
-    plan_rank = np.arange(len(ordered)) - np.searchsorted(plan_index, plan_index)
-    share = ordered["position"].to_numpy(np.float64) / np.maximum(plans["n_tasks"].to_numpy()[plan_index], 1)
+    return {"anchors": anchors, "specific": specific_anchors(anchors, n_plans), "mentioned": mentioned,
+            "anchor_bits": anchor_signatures(anchors), "mentioned_bits": anchor_signatures(mentioned),
+            "related_anchor_bits": anchor_signatures([{r for a in row for r in related.get(a, ())} for row in anchors]),
+            "related_anchors": related}
+
+
+def _place_fields(ordered: pd.DataFrame, plans: pd.DataFrame, plan_index: np.ndarray) -> dict:
     section_code, section_similarity = section_features(ordered["section_title"])
     by_section = ordered.groupby(["plan_id", "section_path"], sort=False)
-    return TaskFeatures(
-        tasks=ordered, plans=plans, plan_index=plan_index, plan_rank=plan_rank, text=text,
-        truncated=ordered["truncated"].to_numpy(dtype=bool), stage=stages(text),
-        overlap_symbols=symbols, overlap_weight=np.fromiter(map(len, symbols), np.int64, len(symbols)),
-        specific_symbols=specific_symbols,
-        specific_count=np.fromiter(map(len, specific_symbols), np.int64, len(specific_symbols)),
-        bigrams=bigrams, bigram_df=np.bincount(bigrams.indices, minlength=bigrams.shape[1]),
-        bigram_norm=np.sqrt(np.asarray(bigrams.multiply(bigrams).sum(axis=1)).ravel()), department_set=department_set,
-        department_names=pd.factorize(pd.Series([tuple(n) if n is not None else () for n in ordered["departments"]],
-                                                dtype=object))[0].astype(np.int64),
-        department_bits=bits, department_chunk_weights=chunk_weights,
-        department_weight=weight, lead_department=lead,
-        anchors=anchors, specific=specific, mentioned=mentioned, anchor_bits=anchor_signatures(anchors),
-        specific_bits=anchor_signatures(specific), mentioned_bits=anchor_signatures(mentioned),
-        related_anchor_bits=anchor_signatures([{r for a in row for r in related.get(a, ())} for row in anchors]),
-        related_anchors=related, section_code=section_code, section_similarity=section_similarity,
-        section_rank=by_section.cumcount().to_numpy() + 1,
-        section_size=by_section["task_key"].transform("size").to_numpy(),
-        relative_position=np.where(plans["partial"].to_numpy()[plan_index], np.nan, share),
-        plan_share=share,
-    )
+    plan_size = np.maximum(plans["n_tasks"].to_numpy()[plan_index], 1)
+    return {"plan_rank": np.arange(len(ordered)) - np.searchsorted(plan_index, plan_index),
+            "section_code": section_code, "section_similarity": section_similarity,
+            "section_rank": by_section.cumcount().to_numpy() + 1,
+            "section_size": by_section["task_key"].transform("size").to_numpy(),
+            "plan_share": ordered["position"].to_numpy(np.float64) / plan_size}
 
 
 def stages(text: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Facade: match the tasks of yearly plans into lineages. Only wires the stages.
 
-    features → blocking → comparisons → scoring → assignment → order → lineage → kinds
+    features → [per chain step: blocking → comparisons → scoring → order → assignment] → lineage → kinds
 
 Pure: a tasks DataFrame (see features.REQUIRED_COLUMNS) and curated overrides in,
 DataFrames out. Nothing here reads files or databases.
@@ -38,9 +38,9 @@ class MatchResult:
 
 def fit_model(features: TaskFeatures, config: MatchConfig) -> FellegiSunterModel:
     """u probabilities from random pairs of consecutive plans."""
-    sample = sample_pairs(features, config)
-    levels = comparison_levels(compare(features, sample, config.workers))
-    return fit_u(levels, prior_log2_odds(features, sample, config), config)
+    sample = compare(features, sample_pairs(features, config), config.workers)
+    return fit_u(comparison_levels(sample), prior_log2_odds(features, sample, config), config,
+                 years=sample["years_apart"])
 
 
 def score_all_steps(features: TaskFeatures, model: FellegiSunterModel, config: MatchConfig,

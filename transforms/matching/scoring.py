@@ -9,9 +9,9 @@ the few real matches among them do not inflate u.
 Two things are then re-estimated for each later plan: the share of tasks that continue
 (the mixing weight; an EM step pulled towards a prior so a short excerpt cannot move it
 far), and whether the plan kept the earlier plan's heading scheme. A plan regrouped
-under new headings keeps its tasks but not their places, and there section and position
-must stop counting for or against a pair; see `adapt_context_m`. Where order evidence is
-known (order.py) it takes the place of the coarser relative position.
+under new headings keeps its tasks but not their places, and there the section must stop
+counting for or against a pair; see `adapt_context_m`. Order evidence (order.py) is added
+once the step's confident links are known (`rescore_with_order`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from transforms.matching.comparisons import COMPARISONS, Comparison, comparison_levels
+from transforms.matching.comparisons import COMPARISONS, FAR_YEARS, Comparison, comparison_levels
 from transforms.matching.config import MatchConfig
 from transforms.matching.features import TaskFeatures
 from transforms.matching.order import order_weight
@@ -32,12 +32,11 @@ DEFAULT_U = {
     "anchors": (None, 0.005, 0.015, 0.01, 0.45, 0.52),
     "departments": (None, 0.05, 0.05, 0.15, 0.05, 0.30, 0.40),
     "section": (None, 0.03, 0.07, 0.05, 0.15, 0.70),
-    "position": (None, 0.04, 0.08, 0.18, 0.70),
 }
 # A numerical guard only: with no sampled pair in a level, u is the smoothed prior share
 # (`level_shares`), which shrinks as the sample grows, as it should for large plans.
 MIN_U = 1e-9
-CONTEXT_COMPARISONS = ("section", "position")
+CONTEXT_COMPARISONS = ("section",)
 
 
 @dataclass(frozen=True)
@@ -45,20 +44,32 @@ class FellegiSunterModel:
     comparisons: tuple[Comparison, ...]
     m: dict[str, np.ndarray]  # per comparison, per level; NaN on null levels
     u: dict[str, np.ndarray]
+    m_far: dict[str, np.ndarray]  # m between plans FAR_YEARS or more apart
 
     def level_weights(self, comparison: Comparison) -> np.ndarray:
-        """log2(m/u) per level; 0 on the null level (missing evidence moves nothing)."""
+        """log2(m/u) per level for plans a year apart; 0 on the null level (missing evidence
+        moves nothing)."""
         weights = np.log2(self.m[comparison.name] / self.u[comparison.name])
         return np.where(np.isnan(weights), 0.0, weights)
 
-    def with_m(self, changes: dict[str, np.ndarray]) -> FellegiSunterModel:
-        return replace(self, m={**self.m, **changes})
+    def pair_weights(self, comparison: Comparison, gamma: np.ndarray, years: np.ndarray | None) -> np.ndarray:
+        """log2(m/u) per pair, m mixed between m (a year apart) and m_far by the years between
+        the two plans."""
+        far = None if years is None else np.clip((np.asarray(years) - 1) / (FAR_YEARS - 1), 0.0, 1.0)
+        if far is None or not far.any():
+            return self.level_weights(comparison)[gamma]
+        name = comparison.name
+        m = (1 - far) * self.m[name][gamma] + far * self.m_far[name][gamma]
+        return np.nan_to_num(np.log2(m / self.u[name][gamma]), nan=0.0)
+
+    def with_m(self, near: dict[str, np.ndarray], far: dict[str, np.ndarray]) -> FellegiSunterModel:
+        return replace(self, m={**self.m, **near}, m_far={**self.m_far, **far})
 
 
 def default_model(comparisons: tuple[Comparison, ...] = COMPARISONS) -> FellegiSunterModel:
-    return FellegiSunterModel(
-        comparisons, {c.name: c.m for c in comparisons}, {c.name: _as_u(DEFAULT_U[c.name]) for c in comparisons}
-    )
+    return FellegiSunterModel(comparisons, {c.name: c.m for c in comparisons},
+                              {c.name: _as_u(DEFAULT_U[c.name]) for c in comparisons},
+                              {c.name: c.m_far for c in comparisons})
 
 
 def _as_u(values) -> np.ndarray:
@@ -66,16 +77,16 @@ def _as_u(values) -> np.ndarray:
 
 
 def fit_u(levels, prior_log2_odds: np.ndarray, config: MatchConfig,
-          comparisons: tuple[Comparison, ...] = COMPARISONS) -> FellegiSunterModel:
-    """Estimate u from sampled pairs; a few EM-style rounds discount the likely matches."""
+          comparisons: tuple[Comparison, ...] = COMPARISONS, years: np.ndarray | None = None) -> FellegiSunterModel:
+    """Estimate u from sampled pairs (`years` apart); a few EM-style rounds discount the likely matches."""
     model = default_model(comparisons)
     non_match = np.ones(len(prior_log2_odds))
     for _ in range(config.u_em_iterations + 1):
         u = {c.name: np.maximum(level_shares(c, np.asarray(levels[f"gamma_{c.name}"]), non_match,
                                              _as_u(DEFAULT_U[c.name]), config.u_prior_strength), MIN_U)
              for c in comparisons}
-        model = FellegiSunterModel(comparisons, model.m, u)
-        non_match = 1.0 - posterior(match_weight(levels, model) + prior_log2_odds)
+        model = replace(model, u=u)
+        non_match = 1.0 - posterior(match_weight(levels, model, years) + prior_log2_odds)
     return model
 
 
@@ -95,7 +106,7 @@ def level_shares(comparison: Comparison, gamma: np.ndarray, weight: np.ndarray, 
 
 def adapt_context_m(levels, content_score: np.ndarray, model: FellegiSunterModel,
                     config: MatchConfig) -> FellegiSunterModel:
-    """m of section and position for this later plan.
+    """m of the context comparisons (the section) for this later plan.
 
     Whether the plan kept the earlier plan's heading scheme is a latent state. Its posterior
     comes from the pairs content alone links (weighted by their content posterior): under
@@ -110,18 +121,20 @@ def adapt_context_m(levels, content_score: np.ndarray, model: FellegiSunterModel
         ratio = np.where(np.isnan(ratio), 0.0, ratio)
         log_odds += float((weight * ratio[np.asarray(levels[f"gamma_{comparison.name}"])]).sum())
     kept = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -50, 50)))
-    return model.with_m({c.name: kept * c.m + (1 - kept) * model.u[c.name] for c in context})
+    return model.with_m({c.name: kept * c.m + (1 - kept) * model.u[c.name] for c in context},
+                        {c.name: kept * c.m_far + (1 - kept) * model.u[c.name] for c in context})
 
 
 def without_context(model: FellegiSunterModel) -> FellegiSunterModel:
-    return model.with_m({name: model.u[name] for name in CONTEXT_COMPARISONS if name in model.u})
+    context = {name: model.u[name] for name in CONTEXT_COMPARISONS if name in model.u}
+    return model.with_m(context, context)
 
 
-def match_weight(levels, model: FellegiSunterModel) -> np.ndarray:
-    """Σ log2(m/u) over comparisons (without the prior)."""
+def match_weight(levels, model: FellegiSunterModel, years: np.ndarray | None = None) -> np.ndarray:
+    """Σ log2(m/u) over comparisons (without the prior), for pairs `years` apart (default 1)."""
     total = None
     for comparison in model.comparisons:
-        weights = model.level_weights(comparison)[np.asarray(levels[f"gamma_{comparison.name}"])]
+        weights = model.pair_weights(comparison, np.asarray(levels[f"gamma_{comparison.name}"]), years)
         total = weights if total is None else total + weights
     return total if total is not None else np.zeros(0)
 
@@ -180,12 +193,14 @@ def score_pairs(signals: Pairs, features: TaskFeatures, model: FellegiSunterMode
     `score` (the smaller of the two) and the step's estimated `continuity` share; see the
     module docstring for what is re-estimated here."""
     levels = comparison_levels(signals, model.comparisons)
-    shape = StepShape.of(features, signals)
+    shape, years = StepShape.of(features, signals), signals.get("years_apart")
     # The context model only needs a first reading of which pairs content links: one round,
     # whose estimate of the continuity share starts the EM rounds of the full model.
-    content_only = _posteriors(match_weight(levels, without_context(model)), shape, config, config.continuity_rate)
+    content = match_weight(levels, without_context(model), years)
+    content_only = _posteriors(content, shape, config, config.continuity_rate)
     step_model = adapt_context_m(levels, content_only["score"], model, config)
-    weights = {f"w_{c.name}": step_model.level_weights(c)[levels[f"gamma_{c.name}"]] for c in step_model.comparisons}
+    weights = {f"w_{c.name}": step_model.pair_weights(c, levels[f"gamma_{c.name}"], years)
+               for c in step_model.comparisons}
     weights["w_order"] = np.zeros(len(shape.gap))
     start = float(content_only["continuity"][0]) if len(shape.gap) else config.continuity_rate
     posteriors = _posteriors(sum(weights.values()), shape, config, start, config.continuity_em_iterations)
@@ -194,12 +209,9 @@ def score_pairs(signals: Pairs, features: TaskFeatures, model: FellegiSunterMode
 
 def rescore_with_order(scored: Pairs, window: np.ndarray, inside: np.ndarray, features: TaskFeatures,
                        config: MatchConfig) -> Pairs:
-    """`scored` (from score_pairs) with order evidence: where it is known it replaces the
-    coarser relative position (both say "same place"). Levels, the step's context model and
-    its continuity share do not depend on order, so only the posteriors are computed again."""
+    """`scored` (from score_pairs) with order evidence added. Levels, the step's context model
+    and its continuity share do not depend on order, so only the posteriors are computed again."""
     scored = {**scored, "order_window": window, "order_inside": inside}
-    known = ~np.isnan(window)
-    scored["w_position"] = np.where(known, 0.0, scored["w_position"])
     scored["w_order"] = order_weight(features, scored)
     evidence = sum(values for name, values in scored.items() if name.startswith("w_"))
     continuity = float(scored["continuity"][0]) if len(window) else config.continuity_rate
@@ -251,9 +263,10 @@ def exclusive_posteriors(likelihood: np.ndarray, shape: StepShape, direct_prior:
     with similar candidates scores lower than the same pair alone.
     """
     mass = likelihood * _by_gap(shape, direct_prior, gap_prior)
-    row_denominator = np.bincount(shape.right_code, weights=mass)[shape.right_code]
+    # float64 even for a step without pairs (bincount of nothing is an int array)
+    row_denominator = np.bincount(shape.right_code, weights=mass).astype(np.float64)[shape.right_code]
     row_denominator += 1 - row_prior
-    col_denominator = np.bincount(shape.left_code, weights=mass)[shape.left_code]
+    col_denominator = np.bincount(shape.left_code, weights=mass).astype(np.float64)[shape.left_code]
     col_denominator += _by_gap(shape, 1 - direct_col_prior, 1 - gap_col_prior)
     return {"evidence_mass": mass, "row_denominator": row_denominator, "col_denominator": col_denominator,
             "score_row": mass / row_denominator, "score_col": mass / col_denominator}

@@ -8,10 +8,17 @@ import pandas as pd
 import pytest
 
 from tests.transforms.matching.helpers import COPYRIGHT, EDUCATION, PATENT, frame, task
-from transforms.matching.comparisons import (
-    ANCHOR_EXACT, ANCHOR_MENTION, ANCHOR_ONE_SIDED, ANCHOR_RELATED, ANCHORS, DEPARTMENTS, TEXT, compare,
-)
 from transforms.matching.anchors import bare_instruments, normalize_anchor
+from transforms.matching.comparisons import (
+    ANCHOR_EXACT,
+    ANCHOR_MENTION,
+    ANCHOR_ONE_SIDED,
+    ANCHOR_RELATED,
+    ANCHORS,
+    DEPARTMENTS,
+    TEXT,
+    compare,
+)
 from transforms.matching.features import prepare_features
 from transforms.matching.pairs import make_pairs, to_frame
 from transforms.matching.text import fold, normalize_text

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.transforms.matching.helpers import COPYRIGHT, EDUCATION, FINANCE, GEO, PATENT, SEEDS, frame, task
-from transforms.matching.text import stage_of
 from transforms.matching.matcher import match_plans
+from transforms.matching.text import stage_of
 
 BASE = [COPYRIGHT, EDUCATION, FINANCE, GEO, SEEDS]
 

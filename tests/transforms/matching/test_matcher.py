@@ -10,7 +10,7 @@ import pytest
 from tests.transforms.matching.helpers import COPYRIGHT, EDUCATION, FINANCE, PATENT, SEEDS, frame, task
 from transforms.matching.comparisons import SIGNAL_COLUMNS
 from transforms.matching.explain import explain_link
-from transforms.matching.matcher import MatchResult, match_plans
+from transforms.matching.matcher import LinkOverride, MatchResult, match_plans
 
 PACKAGE = Path(__file__).resolve().parents[3] / "transforms" / "matching"
 TASKS = frame(
@@ -41,7 +41,7 @@ def test_lineage_and_plan_changes_have_the_documented_columns(result):
 def test_explain_link_gives_every_component_and_the_decision():
     found = explain_link(TASKS, "2019", 1, "2020", "1.1")
     # "order" appears where the step's other links place the pair (see order.py)
-    assert set(found["comparisons"]) == {"text", "anchors", "departments", "section", "position", "order"}
+    assert set(found["comparisons"]) == {"text", "anchors", "departments", "section", "order"}
     assert set(found["signals"]) == set(SIGNAL_COLUMNS)
     assert found["shared_titles"] == "专利法、专利法实施细则" and found["shared_departments"] == "知识产权局"
     assert found["decision"] == {"status": "auto", "role": "primary", "linked": True}
@@ -73,3 +73,33 @@ def test_transforms_do_no_io():
         calls = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
         modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         assert "open" not in calls and "duckdb" not in modules, path.name
+
+
+EDGE_INPUTS = {
+    "no plan at all": (frame(), ()),
+    "one plan": (frame(task("2020", 1, PATENT, ["知识产权局"]), task("2020", 2, COPYRIGHT)), ()),
+    "every task truncated": (frame(task("2019", 1, PATENT, truncated=True), task("2020", 1, SEEDS, truncated=True)), ()),
+    "no department anywhere": (frame(task("2015", 1, PATENT), task("2016", 1, COPYRIGHT)), ()),
+    "no candidate pair left": (frame(task("2019", 1, PATENT), task("2020", 1, PATENT)),
+                               (LinkOverride("2019", "1", "2020", "1", "reject"),)),
+}
+
+
+@pytest.mark.parametrize("name", EDGE_INPUTS)
+def test_empty_and_degenerate_inputs_give_one_lineage_per_unlinked_task(name):
+    tasks, overrides = EDGE_INPUTS[name]
+    result = match_plans(tasks, overrides=overrides)
+    assert len(result.lineage) == len(tasks) and result.lineage["lineage_id"].notna().all()
+    linked = set(result.links.loc[result.links["status"].isin(["auto", "confirmed"]), "to_task_key"])
+    assert result.lineage["lineage_id"].nunique() == len(tasks) - len(linked)
+    assert list(result.plan_changes.columns) == ["from_plan", "to_plan", "plan_id", "task_key", "change"]
+
+
+def test_the_2015_excerpt_alone_and_with_2016_matches_without_department_clauses(parsed_plans, registry):
+    from transforms.matching.frames import tasks_frame
+
+    alone = match_plans(tasks_frame([parsed_plans["2015.law-bridge.txt"]], registry))
+    assert alone.links.empty and alone.lineage["lineage_id"].is_unique
+    both = match_plans(tasks_frame([parsed_plans["2015.law-bridge.txt"], parsed_plans["2016.showlaw.txt"]], registry))
+    linked = both.links[both.links["status"] == "auto"]
+    assert linked[["from_task_no", "to_task_no"]].values.tolist() == [[9, 7]]  # gold: 2015:9 → 2016:7

@@ -7,12 +7,18 @@ import pandas as pd
 import pytest
 
 from tests.transforms.matching.helpers import EDUCATION, FINANCE, PATENT, frame, task
-from transforms.matching.comparisons import COMPARISONS, SECTION, TEXT, comparison_levels, compare
+from transforms.matching.comparisons import COMPARISONS, SECTION, TEXT, compare, comparison_levels
 from transforms.matching.config import MatchConfig
 from transforms.matching.features import prepare_features
 from transforms.matching.pairs import make_pairs, to_frame
 from transforms.matching.scoring import (
-    adapt_context_m, default_model, estimate_m, fit_u, posterior, prior_log2_odds, score_pairs,
+    adapt_context_m,
+    default_model,
+    estimate_m,
+    fit_u,
+    posterior,
+    prior_log2_odds,
+    score_pairs,
 )
 
 CONFIG = MatchConfig()
@@ -77,7 +83,6 @@ def context_weights(kept_levels: int, moved_levels: int):
     gamma = [1] * kept_levels + [len(SECTION.levels) - 1] * moved_levels  # level 0 is "unknown"
     levels = pd.DataFrame({f"gamma_{c.name}": np.zeros(len(gamma), int) for c in COMPARISONS})
     levels["gamma_section"] = gamma
-    levels["gamma_position"] = 0  # unknown position
     adapted = adapt_context_m(levels, np.ones(len(gamma)), model, CONFIG)
     return adapted.level_weights(SECTION)
 
@@ -97,7 +102,7 @@ def test_estimate_m_reads_level_shares_among_true_pairs():
         "text_ratio": [1.0, 1.0, 0.1], "text_overlap": [1.0, 1.0, 0.0], "text_containment": [1.0, 1.0, 0.0],
         "text_specific": [9.0, 9.0, 0.0],
         "anchor_match": [np.nan] * 3, "anchor_specific": [np.nan] * 3, "department_overlap": [np.nan] * 3, "lead_department": [np.nan] * 3,
-        "section_similarity": [1.0] * 3, "section_rank_gap": [0.0] * 3, "position_gap": [np.nan] * 3,
+        "section_similarity": [1.0] * 3, "section_rank_gap": [0.0] * 3,
     }))
     m = estimate_m(levels, np.array([True, True, False]))
     assert m["text"][0] == 1.0 and m["text"][TEXT.levels.index(TEXT.levels[-1])] == 0.0

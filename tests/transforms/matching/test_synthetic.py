@@ -48,3 +48,25 @@ def test_generator_is_reproducible(series):
 def test_benchmark_wiring_gives_the_same_lineages_as_match_plans(series):
     timed, _, candidates = timed_match(series[0].tasks, MatchConfig())
     assert timed.lineage.equals(match_plans(series[0].tasks).lineage) and len(candidates) > 0
+
+
+def test_large_plans_have_distinct_base_tasks_like_the_real_plan():
+    """Distinct tasks of a 1 000-task plan are about as alike as the real 2020 plan's (median
+    best-other fuzz.ratio within 100 tasks: 28 there), not near-duplicates of each other."""
+    from rapidfuzz import fuzz, process
+
+    from transforms.matching.text import normalize_text
+
+    first_plan = generate_series(1000, 1, seed=0).tasks
+    texts = [normalize_text(t) for t in first_plan["text"].sample(100, random_state=0)]
+    similarity = process.cdist(texts, texts, scorer=fuzz.ratio)
+    np.fill_diagonal(similarity, 0)
+    assert np.median(similarity.max(axis=1)) < 35
+
+
+def test_rewording_never_changes_a_documents_name():
+    from benchmarks.synthetic import _swap_synonyms
+
+    text = "加强《关于加强知识产权保护的意见》宣传解读。"  # 加强 ↔ 强化 is a synonym swap
+    reworded = _swap_synonyms(np.random.default_rng(0), text, 3)
+    assert "《关于加强知识产权保护的意见》" in reworded and reworded.startswith("强化")
