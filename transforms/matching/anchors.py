@@ -8,7 +8,7 @@ read from plain text (`bare_instruments`). Every anchor is normalised to a key
 (`normalize_anchor`): 《中华人民共和国著作权法（2020年修正）》 → 著作权法, 剑网2015 → 剑网.
 
 Anchors are compared as sets (see comparisons.anchor_match); how rare an anchor is
-across all plans decides how much sharing it counts (`anchor_rarity`).
+across all plans decides how much sharing it counts (`specific_anchors`).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ MAX_NAME_CHARS = 14
 # Words that lead up to a name in a task (推进…修订, 加快…) and never start a law's name.
 _LEADING_WORDS = re.compile(
     "^(?:进一步|配合|做好|积极|加快|抓紧|推进|推动|研究|启动|开展|修订|修改|制定|起草|论证|完善|健全|"
-    "落实|贯彻|实施|出台|印发|发布|颁布|加强|深入|持续|继续|稳步|扎实|全面|组织|做好|配合|对|和|及|与|等|的)+")
+    "落实|贯彻|实施|出台|印发|发布|颁布|加强|深入|持续|继续|稳步|扎实|全面|组织|对|和|及|与|等|的)+")
 # Stems that only say what kind of instrument it is: 实施条例 or 管理办法 alone name nothing.
 _GENERIC_STEMS = frozenset({"实施", "管理", "保护", "相关", "有关", "配套", "地方", "行业", "部门", "专门", "行政"})
 

@@ -79,7 +79,7 @@ def _keys(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 
 def shares_content(pairs, config: MatchConfig) -> np.ndarray:
-    """A continuation shares content: some rare characters of its text or a named document.
+    """A continuation shares content: some informative bigrams of its text or a named document.
     Section, position, order and departments agree between neighbouring tasks of one
     department far more often than their separate u values assume, so they may break ties
     but never make a link on their own."""

@@ -3,7 +3,7 @@
 Plans of ordinary size (~100–140 tasks) are compared exhaustively: blocking exists
 only to keep large inputs feasible, and every rule can miss a reworded task. Above
 `exhaustive_pairs_max` the candidates are the union (as in Splink) of:
-  - `ngram`: each task's best partners by weighted character-bigram cosine, both ways;
+  - `ngram`: each task's best partners by cosine over its rarer informative bigrams, both ways;
   - `title`: a shared normalised anchor (law, 《》 title, quoted campaign name);
   - `department`: sorted neighbourhood by relative position inside one lead-department line.
 """

@@ -62,7 +62,7 @@ def text_signals(features: TaskFeatures, left: np.ndarray, right: np.ndarray, wo
     weight_left, weight_right = features.overlap_weight[left], features.overlap_weight[right]
     overlap = _safe_divide(2 * shared, weight_left + weight_right)
     # The edit-distance ratio only decides the near-identical level, which texts sharing less
-    # than half their rare content cannot reach: it is computed where it can matter.
+    # than half their informative bigrams cannot reach: it is computed where it can matter.
     truncated = features.truncated[left] | features.truncated[right]
     needed = (overlap >= RATIO_MIN_OVERLAP) | truncated
     ratio = np.full(len(left), np.nan)
@@ -204,8 +204,13 @@ class Comparison:
 
     def level_index(self, signals) -> np.ndarray:
         """Index of the first level whose condition holds (the else level if none does)."""
-        conditions = [np.asarray(level.condition(signals), dtype=bool) for level in self.levels[:-1]]
-        return np.select(conditions, list(range(len(conditions))), default=len(self.levels) - 1)
+        index = None
+        for position in range(len(self.levels) - 2, -1, -1):  # the first level that holds writes last
+            holds = np.asarray(self.levels[position].condition(signals), dtype=bool)
+            if index is None:
+                index = np.full(len(holds), len(self.levels) - 1, dtype=np.int64)
+            index[holds] = position
+        return index
 
     @property
     def m(self) -> np.ndarray:
@@ -244,19 +249,19 @@ def _named(s) -> np.ndarray:
 # more than any generator does. None was fitted to gold pairs.
 TEXT = Comparison("text", "character similarity of the normalised texts", (
     Level("near-identical (ratio ≥ 0.9)", lambda s: _col(s, "text_ratio") >= 0.9, 0.432, 0.09),
-    Level("strong overlap (≥ 0.7)", lambda s: _col(s, "text_overlap") >= 0.7, 0.183, 0.159),
-    Level("one contained in the other (≥ 0.8)", lambda s: _col(s, "text_containment") >= 0.8, 0.082, 0.153),
-    Level("good overlap (≥ 0.5)", lambda s: _col(s, "text_overlap") >= 0.5, 0.052, 0.13),
-    Level("moderate overlap (≥ 0.3)", lambda s: _col(s, "text_overlap") >= 0.3, 0.096, 0.18),
+    Level("strong overlap (≥ 0.7)", lambda s: _col(s, "text_overlap") >= 0.7, 0.194, 0.176),
+    Level("one contained in the other (≥ 0.8)", lambda s: _col(s, "text_containment") >= 0.8, 0.076, 0.148),
+    Level("good overlap (≥ 0.5)", lambda s: _col(s, "text_overlap") >= 0.5, 0.052, 0.132),
+    Level("moderate overlap (≥ 0.3)", lambda s: _col(s, "text_overlap") >= 0.3, 0.097, 0.196),
     # Below, the overlap alone is common among unrelated pairs of large plans; sharing a
     # specific bigram (one or two lines of work use it) is not.
     Level("weak overlap, specific content shared", lambda s: (_col(s, "text_overlap") >= 0.15)
-          & (_col(s, "text_specific") >= 1), 0.047, 0.142),
-    Level("weak overlap (≥ 0.15)", lambda s: _col(s, "text_overlap") >= 0.15, 0.02, 0.022),
+          & (_col(s, "text_specific") >= 1), 0.044, 0.122),
+    Level("weak overlap (≥ 0.15)", lambda s: _col(s, "text_overlap") >= 0.15, 0.021, 0.022),
     Level("slight overlap, specific content shared", lambda s: (_col(s, "text_overlap") >= 0.06)
-          & (_col(s, "text_specific") >= 1), 0.027, 0.049),
-    Level("slight overlap (≥ 0.06)", lambda s: _col(s, "text_overlap") >= 0.06, 0.022, 0.026),
-    ElseLevel(0.039, 0.05),
+          & (_col(s, "text_specific") >= 1), 0.024, 0.04),
+    Level("slight overlap (≥ 0.06)", lambda s: _col(s, "text_overlap") >= 0.06, 0.023, 0.027),
+    ElseLevel(0.038, 0.046),
 ))
 ANCHORS = Comparison("anchors", "shared laws, 《》 titles and quoted campaign names", (
     NullLevel("anchor_match"),

@@ -19,7 +19,7 @@ class MatchConfig:
     # Pairs the one-to-one assignment picks between this and `threshold` are listed
     # for a person (status 'review'); they are never lineage edges.
     review_threshold: float = 0.3
-    # A link needs shared content: this much of the rarer characters (the "slight overlap"
+    # A link needs shared content: this much of the informative bigrams (the "slight overlap"
     # level of comparisons.TEXT) or a named document in common; see assignment.shares_content.
     min_content_overlap: float = 0.06
     # A task absent from the plans in between still links to its last appearance
@@ -40,15 +40,15 @@ class MatchConfig:
     # Below this many pairs per plan pair every pair is compared (about 220 × 220
     # tasks): blocking only exists to make large inputs feasible.
     exhaustive_pairs_max: int = 50_000
-    # Character n-gram blocking: for every task keep its best `ngram_top_k`
-    # partners by TF-IDF cosine over n-grams rarer than `ngram_max_df`.
+    # Character n-gram blocking: for every task keep its best `ngram_top_k` partners by
+    # cosine over the informative bigrams in at most `ngram_max_df` of a plan's tasks.
     ngram_top_k: int = 10
     ngram_max_df: float = 0.01
     ngram_min_df_cap: int = 20
     ngram_min_cosine: float = 0.05  # pairs sharing less rare content are left to the other rules
     # Sorted-neighbourhood blocking inside one lead-department line.
     neighbourhood_size: int = 2
-    # Blocking by a shared cited title skips titles cited by more tasks than this.
+    # Blocking by a shared anchor (law, title, campaign) skips anchors named by more tasks than this.
     title_block_max: int = 50
     # Pairs sampled per plan pair to estimate how often each comparison level occurs
     # among non-matches (Fellegi–Sunter u probabilities).
@@ -56,7 +56,7 @@ class MatchConfig:
     u_prior_strength: float = 200.0  # pseudo-count pulling sparse u estimates to defaults
     u_em_iterations: int = 2
     # A second partner counts as a split (merge) part when at least this share of its
-    # weighted character bigrams lies inside the task it was split from (merged into).
+    # informative bigrams lies inside the task it was split from (merged into).
     part_containment: float = 0.8
     workers: int = -1  # rapidfuzz threads
     seed: int = 0

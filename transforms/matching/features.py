@@ -1,8 +1,9 @@
 """Per-task features shared by blocking and comparisons (computed once per run).
 
 Chinese has no word breaks, so text is compared on characters: a normalised string
-for edit similarity (text.normalize_text) and a set of character bigrams weighted by
-rarity for content overlap, where ubiquitous bigrams such as 知识/产权 weigh nothing.
+for edit similarity (text.normalize_text), and sets of character bigrams for content
+overlap: the informative ones (ubiquitous bigrams such as 知识/产权 are left out) and the
+specific ones (used by one or two lines of work).
 Named anchors (laws, titles, campaigns; see anchors.py) are kept as normalised keys with
 Bloom signatures so that pairs can be screened in bulk. All arrays are indexed by the
 row number of the sorted tasks frame.
@@ -29,12 +30,12 @@ REQUIRED_COLUMNS = (
     "section_title", "text", "departments", "lineage_ids", "cited_titles", "truncated",
 )
 # Character bigrams in more than this share of all tasks (知识, 产权, 加强 …) carry no
-# evidence about which task continues which; bigrams in at most RARE_SHARE count double.
-# The minimum counts keep a handful of tasks from making every bigram "common".
+# evidence about which task continues which; the others are informative. (Rare bigrams used
+# to count double; at scale that doubled nearly every bigram, and the Indel strings with it,
+# for no better separation: rarity now enters through the specific bigrams below.) The
+# minimum count keeps a handful of tasks from making every bigram "common".
 COMMON_BIGRAM_SHARE = 0.10
 COMMON_BIGRAM_MIN_TASKS = 5
-RARE_BIGRAM_SHARE = 0.01
-RARE_BIGRAM_MIN_TASKS = 2
 # A bigram in at most this many tasks per plan on average belongs to one or two lines of work
 # (it recurs in their tasks year after year and hardly anywhere else): sharing one is evidence
 # whatever the size of the plans, where sharing a merely rare bigram is not in a 10 000-task plan.
@@ -54,14 +55,14 @@ class TaskFeatures:
     text: np.ndarray  # object array of normalised texts
     truncated: np.ndarray
     stage: np.ndarray  # text.stage_of of the normalised text (NaN: no stage verb), for kinds
-    # Each task's informative bigrams as a sorted string of distinct symbols (a rare bigram
-    # contributes two). The LCS of two such strings is their weighted intersection, so the
-    # rapidfuzz Indel kernel measures content overlap at edit-distance speed.
+    # Each task's informative bigrams as a sorted string of distinct symbols. The LCS of two
+    # such strings is their intersection, so the rapidfuzz Indel kernel measures content
+    # overlap at edit-distance speed.
     overlap_symbols: np.ndarray
     overlap_weight: np.ndarray  # = len(overlap_symbols)
-    specific_symbols: np.ndarray  # the same for the specific bigrams only (one symbol each)
+    specific_symbols: np.ndarray  # the same for the specific bigrams only
     specific_count: np.ndarray  # = len(specific_symbols)
-    bigrams: sp.csr_matrix  # the same weights as a sparse matrix, for n-gram blocking
+    bigrams: sp.csr_matrix  # the informative bigrams as a 0/1 sparse matrix, for n-gram blocking
     bigram_df: np.ndarray  # per column of `bigrams`: how many tasks have the bigram
     bigram_norm: np.ndarray  # per task: Euclidean norm of its row of `bigrams`
     department_set: np.ndarray  # row → code of its list of department lines (tasks share lists)
@@ -132,7 +133,7 @@ def prepare_features(tasks: pd.DataFrame) -> TaskFeatures:
 
 
 def _content_fields(presence: sp.csr_matrix, n_plans: int) -> dict:
-    bigrams, symbols = weighted_bigrams(presence)
+    bigrams, symbols = informative_bigrams(presence)
     specific = specific_bigrams(presence, n_plans)
     return {"overlap_symbols": symbols, "overlap_weight": np.fromiter(map(len, symbols), np.int64, len(symbols)),
             "specific_symbols": specific, "specific_count": np.fromiter(map(len, specific), np.int64, len(specific)),
@@ -198,53 +199,43 @@ def bigram_presence(texts: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
     return presence, np.asarray(vocabulary, dtype=np.int64)
 
 
-def weighted_bigrams(presence: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Informative character bigrams per text: weight 0 (common), 1, or 2 (rare)."""
-    n_texts = presence.shape[0]
+def informative_bigrams(presence: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Character bigrams per text without the common ones, as a matrix and as symbol strings."""
     df = np.bincount(presence.indices, minlength=presence.shape[1])
-    common = max(COMMON_BIGRAM_MIN_TASKS, COMMON_BIGRAM_SHARE * n_texts)
-    rare = max(RARE_BIGRAM_MIN_TASKS, RARE_BIGRAM_SHARE * n_texts)
-    column_weight = np.where(df > common, 0, np.where(df > rare, 1, 2)).astype(np.float32)
-    weighted = sp.csr_matrix(presence.multiply(column_weight[np.newaxis, :]))
-    weighted.eliminate_zeros()
-    return weighted, overlap_strings(weighted)
+    return _keep_columns(presence, df <= max(COMMON_BIGRAM_MIN_TASKS, COMMON_BIGRAM_SHARE * presence.shape[0]))
 
 
 def specific_bigrams(presence: sp.csr_matrix, n_plans: int) -> np.ndarray:
     """Per text, its specific bigrams (see SPECIFIC_BIGRAM_PER_PLAN) as a symbol string."""
     df = np.bincount(presence.indices, minlength=presence.shape[1])
     limit = min(SPECIFIC_BIGRAM_PER_PLAN * max(1, n_plans), SPECIFIC_BIGRAM_SHARE * presence.shape[0])
-    specific = (df <= limit).astype(np.float32)
-    kept = sp.csr_matrix(presence.multiply(specific[np.newaxis, :]))
+    return _keep_columns(presence, df <= limit)[1]
+
+
+def _keep_columns(presence: sp.csr_matrix, keep: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    kept = sp.csr_matrix(presence.multiply(keep.astype(np.float32)[np.newaxis, :]))
     kept.eliminate_zeros()
-    return overlap_strings(kept)
+    return kept, symbol_strings(kept)
 
 
-def overlap_strings(weighted: sp.csr_matrix) -> np.ndarray:
-    """Sorted distinct symbols per row; a weight-2 bigram becomes two symbols (2c, 2c+1).
-    Built for all rows at once: one code-point array, decoded once, sliced per row."""
-    weighted = sp.csr_matrix(weighted)
-    weighted.sort_indices()
-    doubled = weighted.data > 1
-    repeats = np.where(doubled, 2, 1)
-    symbols = np.repeat(2 * weighted.indices.astype(np.int64), repeats)
-    second = np.cumsum(repeats) - 1  # where each doubled entry's second symbol lands
-    symbols[second[doubled]] += 1
-    symbols += _SYMBOL_BASE
-    row_of_entry = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
-    row_lengths = np.bincount(row_of_entry, weights=repeats, minlength=weighted.shape[0]).astype(np.int64)
-    text = symbols.astype(np.uint32).tobytes().decode("utf-32-le", errors="surrogatepass")
-    bounds = np.concatenate([[0], np.cumsum(row_lengths)])
-    out = np.empty(weighted.shape[0], dtype=object)
-    out[:] = [text[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+def symbol_strings(matrix: sp.csr_matrix) -> np.ndarray:
+    """Per row, its columns as a sorted string of distinct symbols (code points from
+    _SYMBOL_BASE on). Built for all rows at once: one code-point array, decoded once, sliced."""
+    matrix.sort_indices()
+    symbols = (matrix.indices.astype(np.int64) + _SYMBOL_BASE).astype(np.uint32)
+    text = symbols.tobytes().decode("utf-32-le", errors="surrogatepass")
+    bounds = matrix.indptr.tolist()
+    out = np.empty(matrix.shape[0], dtype=object)
+    out[:] = [text[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
     return out
 
 
 def mentioned_anchors(text: np.ndarray, anchors: list[tuple[str, ...]], presence: sp.csr_matrix,
                       vocabulary: np.ndarray) -> list[frozenset[str]]:
     """Per task, the anchors of other tasks that its normalised text contains (a 《》 title
-    written without 《》, a campaign without quotes), outside its own anchors. Only tasks containing an anchor's rarest
-    bigram are searched, so the cost follows how rare the anchors are, not the plan size."""
+    written without 《》, a campaign without quotes), outside its own anchors. Only tasks
+    containing an anchor's rarest bigram are searched, so the cost follows how rare the
+    anchors are, not the plan size."""
     names = sorted({a for row in anchors for a in row if len(a) >= MIN_SEARCHED_ANCHOR_CHARS})
     found: list[set[str]] = [set() for _ in range(len(text))]
     if not names:

@@ -55,12 +55,16 @@ class FellegiSunterModel:
     def pair_weights(self, comparison: Comparison, gamma: np.ndarray, years: np.ndarray | None) -> np.ndarray:
         """log2(m/u) per pair, m mixed between m (a year apart) and m_far by the years between
         the two plans."""
-        far = None if years is None else np.clip((np.asarray(years) - 1) / (FAR_YEARS - 1), 0.0, 1.0)
-        if far is None or not far.any():
-            return self.level_weights(comparison)[gamma]
-        name = comparison.name
-        m = (1 - far) * self.m[name][gamma] + far * self.m_far[name][gamma]
-        return np.nan_to_num(np.log2(m / self.u[name][gamma]), nan=0.0)
+        weights = self.level_weights(comparison)[gamma]
+        if years is None:
+            return weights
+        apart = np.flatnonzero(np.asarray(years) > 1)  # few pairs: gap pairs, missing years
+        if len(apart):
+            name, level = comparison.name, gamma[apart]
+            far = np.minimum((np.asarray(years)[apart] - 1) / (FAR_YEARS - 1), 1.0)
+            m = (1 - far) * self.m[name][level] + far * self.m_far[name][level]
+            weights[apart] = np.nan_to_num(np.log2(m / self.u[name][level]), nan=0.0)
+        return weights
 
     def with_m(self, near: dict[str, np.ndarray], far: dict[str, np.ndarray]) -> FellegiSunterModel:
         return replace(self, m={**self.m, **near}, m_far={**self.m_far, **far})
@@ -125,11 +129,6 @@ def adapt_context_m(levels, content_score: np.ndarray, model: FellegiSunterModel
                         {c.name: kept * c.m_far + (1 - kept) * model.u[c.name] for c in context})
 
 
-def without_context(model: FellegiSunterModel) -> FellegiSunterModel:
-    context = {name: model.u[name] for name in CONTEXT_COMPARISONS if name in model.u}
-    return model.with_m(context, context)
-
-
 def match_weight(levels, model: FellegiSunterModel, years: np.ndarray | None = None) -> np.ndarray:
     """Σ log2(m/u) over comparisons (without the prior), for pairs `years` apart (default 1)."""
     total = None
@@ -157,7 +156,6 @@ class StepShape:
     n_gap_tasks: int
     direct_size: float  # tasks of the previous plan (0 if the step has no direct pair)
     later_size: float
-
 
     @classmethod
     def of(cls, features: TaskFeatures, pairs) -> StepShape:
@@ -194,13 +192,16 @@ def score_pairs(signals: Pairs, features: TaskFeatures, model: FellegiSunterMode
     module docstring for what is re-estimated here."""
     levels = comparison_levels(signals, model.comparisons)
     shape, years = StepShape.of(features, signals), signals.get("years_apart")
-    # The context model only needs a first reading of which pairs content links: one round,
-    # whose estimate of the continuity share starts the EM rounds of the full model.
-    content = match_weight(levels, without_context(model), years)
-    content_only = _posteriors(content, shape, config, config.continuity_rate)
+    weights = {f"w_{c.name}": model.pair_weights(c, levels[f"gamma_{c.name}"], years)
+               for c in model.comparisons if c.name not in CONTEXT_COMPARISONS}
+    # The context model only needs a first reading of which pairs content alone links: one
+    # round, whose estimate of the continuity share starts the EM rounds of the full model.
+    content_only = _posteriors(sum(weights.values()), shape, config, config.continuity_rate)
     step_model = adapt_context_m(levels, content_only["score"], model, config)
-    weights = {f"w_{c.name}": step_model.pair_weights(c, levels[f"gamma_{c.name}"], years)
-               for c in step_model.comparisons}
+    for comparison in step_model.comparisons:
+        if comparison.name in CONTEXT_COMPARISONS:
+            weights[f"w_{comparison.name}"] = step_model.pair_weights(
+                comparison, levels[f"gamma_{comparison.name}"], years)
     weights["w_order"] = np.zeros(len(shape.gap))
     start = float(content_only["continuity"][0]) if len(shape.gap) else config.continuity_rate
     posteriors = _posteriors(sum(weights.values()), shape, config, start, config.continuity_em_iterations)
