@@ -22,6 +22,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_matching.py --sizes 100,1000,10000
+	$(BIN)/python benchmarks/bench_incremental.py --sizes 100,1000,10000
 	$(BIN)/python benchmarks/bench_run.py
 
 clean:  # the environment only: data/ holds the warehouse and curated link decisions

@@ -33,6 +33,7 @@ from transforms.matching.comparisons import compare  # noqa: E402
 from transforms.matching.config import MatchConfig  # noqa: E402
 from transforms.matching.evaluation import pairwise_lineage_scores  # noqa: E402
 from transforms.matching.features import TaskFeatures, prepare_features  # noqa: E402
+from transforms.matching.incremental import plan_fingerprints  # noqa: E402
 from transforms.matching.kinds import describe_links, plan_changes  # noqa: E402
 from transforms.matching.lineage import assign_lineage, chain_steps, is_edge  # noqa: E402
 from transforms.matching.matcher import MatchResult, fit_model  # noqa: E402
@@ -81,7 +82,7 @@ def timed_match(tasks: pd.DataFrame, config: MatchConfig) -> tuple[MatchResult, 
     started = time.perf_counter()
     links = to_frame(concat(decided)) if decided else pd.DataFrame({"left": [], "right": [], "status": []})
     result = MatchResult(describe_links(features, links), assign_lineage(features, links),
-                         plan_changes(features, links))
+                         plan_changes(features, links), plan_fingerprints(features, (), config))
     clock.add("lineage+kinds", started)
     pairs = np.concatenate(candidates or [np.zeros((0, 2), np.int64)])
     return result, clock, pd.DataFrame({"left": pairs[:, 0], "right": pairs[:, 1]})

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from flows.steps import ProgressListener, progress_to
 
 console = Console()
+error_console = Console(stderr=True)
 
 
 @contextmanager
@@ -51,6 +52,21 @@ def run_pipeline(paths: list[str], db: Path, out: Path | None = None, strict: bo
     options = {"out": out, "inbox": inbox, "catalogue_file": catalogue_file, "overrides": overrides}
     options = {key: str(value) for key, value in options.items() if value is not None}
     return _run_pipeline_flow(inputs, str(db), strict=strict, catalogue=catalogue, lang=lang, dask=dask, **options)
+
+
+def run_link(db: Path, overrides: Path | None = None, rebuild: bool = False):
+    """`ipplans link`: the link-plans flow on its own; prints what it matched. None if it failed."""
+    with prefect_for_cli(), _progress_bars():
+        from flows.link import link_plans
+
+        state = link_plans(db=str(db), overrides=str(overrides) if overrides else None, rebuild=rebuild,
+                           return_state=True)
+        outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, BaseException):
+        _line(f"FAILED   link: {outcome}", style="red", stderr=True)
+        return None
+    print_link_summary(outcome)
+    return outcome
 
 
 def _run_pipeline_flow(inputs: list[str], db: str, **parameters):
@@ -102,7 +118,7 @@ def print_ingest_summary(summary) -> None:
     for warning in summary.warnings:
         _line(f"  warning  {warning}", style="yellow")
     for failure in summary.failures:
-        _line(f"  FAILED   {failure}", style="red")
+        _line(f"  FAILED   {failure}", style="red", stderr=True)
     loaded = sum(1 for r in summary.results if r.status != "unchanged")
     unchanged = len(summary.results) - loaded + len(summary.skipped)
     _line(f"{loaded} loaded, {unchanged} unchanged, {len(summary.failures)} failed")
@@ -115,15 +131,14 @@ def print_pipeline_summary(summary) -> None:
     loaded = [r for r in ingest.results if r.status != "unchanged"]
     _line(f"plans loaded: {len({r.plan_id for r in loaded})}, tasks: {sum(r.task_count for r in loaded)}")
     if summary.links is not None:
-        links = summary.links
-        _line(f"links: {links.links}, lineages: {links.lineages}, plan changes: {links.plan_changes}")
+        print_link_summary(summary.links)
     elif not ingest.changed:
         _line("links: unchanged (nothing new to match)")
     for move in summary.inbox:
         reason = f" ({move.reason})" if move.reason else ""
         _line(f"  inbox    {Path(move.file).name} → {move.moved_to}{reason}")
     for error in summary.errors:
-        _line(f"  FAILED   {error}", style="red")
+        _line(f"  FAILED   {error}", style="red", stderr=True)
     if summary.reports_dir is None:
         return
     if summary.reports is not None:
@@ -135,5 +150,17 @@ def print_pipeline_summary(summary) -> None:
         _line(f"reports: not rebuilt ({why}); see {summary.reports_dir}")
 
 
-def _line(text: str, style: str | None = None) -> None:
-    console.print(text, markup=False, highlight=False, style=style, soft_wrap=True)
+def print_link_summary(links) -> None:
+    """Totals, and which plans were matched against the lineages kept from the last matching."""
+    _line(f"links: {links.links}, lineages: {links.lineages}, plan changes: {links.plan_changes}")
+    if links.matched_plans:
+        kept = f"{links.kept_plans} plans kept as linked before" if links.kept_plans > 1 else "all from scratch"
+        _line(f"  matched  {', '.join(links.matched_plans)} ({kept})")
+    else:
+        _line("  matched  nothing new (every plan kept as linked before)")
+    for warning in links.warnings:
+        _line(f"  warning  {warning}", style="yellow")
+
+
+def _line(text: str, style: str | None = None, stderr: bool = False) -> None:
+    (error_console if stderr else console).print(text, markup=False, highlight=False, style=style, soft_wrap=True)

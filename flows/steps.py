@@ -160,11 +160,13 @@ def open_warehouse(db: str | Path | None) -> Iterator[duckdb.DuckDBPyConnection]
 
 # ---- link --------------------------------------------------------------------------------
 
-def read_link_inputs(con: duckdb.DuckDBPyConnection, registry):
-    """Every task with its resolved departments, and the lineage ids given so far."""
-    from warehouse.links import read_previous_lineage, read_tasks_frame
+def read_link_inputs(con: duckdb.DuckDBPyConnection, registry, rebuild: bool = False):
+    """Every task with its resolved departments, the lineage ids given so far, and the last
+    matching (None with `rebuild`: every plan is matched again)."""
+    from warehouse.links import read_previous_lineage, read_prior_matching, read_tasks_frame
 
-    return read_tasks_frame(con, registry), read_previous_lineage(con)
+    prior = None if rebuild else read_prior_matching(con)
+    return read_tasks_frame(con, registry), read_previous_lineage(con), prior
 
 
 def read_overrides_text(path: Path) -> str:
@@ -180,10 +182,10 @@ def links_stale(con: duckdb.DuckDBPyConnection, overrides_text: str) -> bool:
     return link_fingerprint(con, overrides_text) != linked_fingerprint(con)
 
 
-def match(tasks, previous_lineage, overrides):
+def match(tasks, previous_lineage, overrides, prior=None):
     from transforms.matching.matcher import match_plans
 
-    return match_plans(tasks, previous_lineage, overrides)
+    return match_plans(tasks, previous_lineage, overrides, prior=prior)
 
 
 def write_links(con: duckdb.DuckDBPyConnection, result) -> None:

@@ -57,14 +57,20 @@ def connect(path: Path | str | None = None, *, read_only: bool = False,
     """
     path = Path(path) if path is not None else default_db_path()
     wait_seconds = lock_wait_seconds() if wait_seconds is None else wait_seconds
-    if read_only and not path.exists():
-        raise WarehouseError(f"no warehouse at {path}: run `ipplans run` or `ipplans ingest` first")
+    if read_only:
+        require_warehouse(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = _open_waiting(path, read_only, wait_seconds)
     if not read_only:
         apply_schema(con)
     return con
+
+
+def require_warehouse(path: Path) -> None:
+    """Raise WarehouseError unless a warehouse file exists at `path`."""
+    if not Path(path).exists():
+        raise WarehouseError(f"no warehouse at {path}: run `ipplans run` or `ipplans ingest` first")
 
 
 def _open_waiting(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:

@@ -3,7 +3,9 @@
 `read_tasks_frame` builds the tasks frame of transforms/matching (one row per task of
 every plan, departments with their present-day lines) from `tasks`, `raw_plans` and
 `raw_task_departments`; `read_previous_lineage` returns the lineage ids already given,
-so re-running keeps them; `write_match_result` replaces links, lineage and plan changes.
+so re-running keeps them; `read_prior_matching` returns the last matching's links and
+plan fingerprints, so unchanged plans keep their links; `write_match_result` replaces
+links, lineage, plan changes and plan fingerprints.
 Bulk data goes in from registered DataFrames, never row by row.
 """
 
@@ -17,6 +19,7 @@ import pandas as pd
 
 from transforms.matching.comparisons import SIGNAL_COLUMNS
 from transforms.matching.frames import TASK_COLUMNS, lineage_id
+from transforms.matching.incremental import PLAN_STATE_COLUMNS, PriorMatching
 
 LINK_TABLE_COLUMNS = (
     "from_plan", "from_task_key", "from_task_no", "to_plan", "to_task_key", "to_task_no", "score", "kind",
@@ -69,15 +72,33 @@ def read_previous_lineage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(f"select {', '.join(LINEAGE_COLUMNS)} from raw_task_lineage order by plan_id, task_key").df()
 
 
+def read_prior_matching(con: duckdb.DuckDBPyConnection) -> PriorMatching:
+    """The links and plan fingerprints the last matching wrote, links with their signals as
+    columns again (the shape of transforms.matching.kinds.describe_links)."""
+    links = con.execute(f"""
+        select {', '.join(LINK_TABLE_COLUMNS)} from raw_task_links
+        order by to_plan, to_task_no, from_plan, from_task_no
+    """).df()
+    signals = pd.DataFrame([json.loads(text) if text else {} for text in links["signals"]],
+                           columns=list(SIGNAL_COLUMNS), index=links.index, dtype=np.float64)
+    links = pd.concat([links.drop(columns="signals"), signals], axis=1)
+    links["is_gap"] = links["is_gap"].fillna(False).astype(bool)
+    plans = con.execute(f"select {', '.join(PLAN_STATE_COLUMNS)} from raw_linked_plans order by position").df()
+    return PriorMatching(links=links, plans=plans)
+
+
 def write_match_result(con: duckdb.DuckDBPyConnection, result) -> None:
-    """Replace raw_task_links, raw_task_lineage and raw_plan_changes with `result` (a MatchResult).
-    The caller owns the transaction, so a failed check afterwards can roll all three back."""
+    """Replace raw_task_links, raw_task_lineage, raw_plan_changes and raw_linked_plans with
+    `result` (a MatchResult). The caller owns the transaction, so a failed check afterwards can
+    roll all of them back."""
     links = link_rows(result.links)
     lineage = result.lineage[list(LINEAGE_COLUMNS)].copy()
     changes = result.plan_changes[list(PLAN_CHANGE_COLUMNS)].copy()
+    plans = result.plans[list(PLAN_STATE_COLUMNS)].copy()
     for table, frame, columns in (("raw_task_links", links, LINK_TABLE_COLUMNS),
                                   ("raw_task_lineage", lineage, LINEAGE_COLUMNS),
-                                  ("raw_plan_changes", changes, PLAN_CHANGE_COLUMNS)):
+                                  ("raw_plan_changes", changes, PLAN_CHANGE_COLUMNS),
+                                  ("raw_linked_plans", plans, PLAN_STATE_COLUMNS)):
         con.execute(f"delete from {table}")
         if len(frame):
             con.register("_match_rows", frame)

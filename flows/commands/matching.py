@@ -1,9 +1,9 @@
-"""CLI commands about task lineages: `lineage`, `explain`, `review`, `evaluate`.
+"""CLI commands about task lineages: `link`, `lineage`, `explain`, `review`, `evaluate`.
 
-Thin wrappers: each reads the warehouse read-only and calls one library function
-(`warehouse.links.read_lineage_by_source`, `transforms.matching.explain.explain_link`,
-`warehouse.links.read_review`, `transforms.matching.evaluation.evaluate_gold`).
-Matching itself runs in the `link-plans` flow (`ipplans run`).
+Thin wrappers: `link` runs the `link-plans` flow (flows/link.py); the others read the
+warehouse read-only and call one library function (`warehouse.links.read_lineage_by_source`,
+`transforms.matching.explain.explain_link`, `warehouse.links.read_review`,
+`transforms.matching.evaluation.evaluate_gold`).
 """
 
 from __future__ import annotations
@@ -13,31 +13,53 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from warehouse.connection import connect, default_db_path
+from flows.commands.options import DbOption, data_console, db_path, fail
+from flows.queries import read_only
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $IPPLANS_DB or data/ipplans.duckdb)")]
 OverridesOption = Annotated[Path | None, typer.Option(
     "--overrides", help="Curated link decisions (default: link_overrides.csv beside the DuckDB file)")]
 
 
 def register(app: typer.Typer) -> None:
+    app.command("link")(link)
     app.command("lineage")(lineage)
     app.command("explain")(explain)
     app.command("review")(review)
     app.command("evaluate")(evaluate)
 
 
-def _console() -> Console:
-    console = Console(markup=False, highlight=False)  # texts are data, not rich markup
-    return console if console.is_terminal else Console(markup=False, highlight=False, width=160)
+def _console():
+    console = data_console()
+    # piped output keeps whole rows on one line instead of wrapping at 80 columns
+    return console if console.is_terminal else data_console(width=160)
 
 
-def _fail(message: str) -> None:
-    Console(stderr=True).print(f"error: {message}", style="red", markup=False)
-    raise typer.Exit(code=1)
+def link(
+    db: DbOption = None,
+    overrides: OverridesOption = None,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="Match every plan again (default: only the plans new or changed since the last matching)")]
+    = False,
+) -> None:
+    """Match tasks into lineages: new or changed plans are linked against the lineages already there.
+
+    `ipplans run` and `ipplans ingest` do this after every load; run it yourself after editing
+    link_overrides.csv, or with --rebuild after upgrading ipplans.
+    Example: ipplans link --rebuild
+    """
+    from flows.runtime import run_link
+    from warehouse.connection import WarehouseError, require_warehouse
+
+    path = db_path(db)
+    try:
+        require_warehouse(path)  # else the flow would create an empty warehouse and link nothing
+    except WarehouseError as error:
+        fail(str(error))
+    summary = run_link(path, overrides=overrides, rebuild=rebuild)
+    if summary is None:
+        raise typer.Exit(1)
 
 
 def lineage(
@@ -50,11 +72,8 @@ def lineage(
     """
     from warehouse.links import read_lineage_by_source
 
-    con = connect(db or default_db_path(), read_only=True)
-    try:
+    with read_only(db_path(db)) as con:
         rows = read_lineage_by_source(con)
-    finally:
-        con.close()
     if csv:
         rows.to_csv(sys.stdout, index=False, lineterminator="\n")
         return
@@ -89,18 +108,15 @@ def explain(
     from warehouse.links import read_tasks_frame
 
     (from_plan, from_task), (to_plan, to_task) = _task_ref(earlier), _task_ref(later)
-    path = db or default_db_path()
+    path = db_path(db)
     decisions_file = overrides or Path(path).parent / "link_overrides.csv"
     decisions = parse_overrides(decisions_file.read_text(encoding="utf-8-sig")) if decisions_file.is_file() else []
-    con = connect(path, read_only=True)
-    try:
+    with read_only(path) as con:
         tasks = read_tasks_frame(con, load_department_registry())
-    finally:
-        con.close()
     try:
         found = explain_link(tasks, from_plan, from_task, to_plan, to_task, overrides=decisions)
     except (KeyError, ValueError) as error:
-        _fail(str(error.args[0] if error.args else error))
+        fail(str(error.args[0] if error.args else error))
     _console().print(_explain_table(found))
 
 
@@ -133,11 +149,8 @@ def review(db: DbOption = None) -> None:
     """
     from warehouse.links import read_review
 
-    con = connect(db or default_db_path(), read_only=True)
-    try:
+    with read_only(db_path(db)) as con:
         rows = read_review(con)
-    finally:
-        con.close()
     table = Table(title=f"Links to review ({len(rows)})")
     for column in ("earlier", "later", "score", "kind", "shared titles", "earlier text", "later text"):
         table.add_column(column, overflow="fold")
@@ -162,12 +175,9 @@ def evaluate(
     from warehouse.links import read_previous_lineage, read_source_tasks
 
     if not gold.is_file():
-        _fail(f"no gold file at {gold}")
-    con = connect(db or default_db_path(), read_only=True)
-    try:
+        fail(f"no gold file at {gold}")
+    with read_only(db_path(db)) as con:
         source_tasks, lineage_rows = read_source_tasks(con), read_previous_lineage(con)
-    finally:
-        con.close()
     labels = _match_file_names(read_gold(gold.read_text(encoding="utf-8-sig")), set(source_tasks["source"]))
     result = evaluate_gold(labels, source_tasks, lineage_rows, closed_world=not labelled_only)
     console = _console()

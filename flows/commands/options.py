@@ -27,9 +27,9 @@ def db_path(db: Path | None) -> Path:
     return db or default_db_path()
 
 
-def data_console(stderr: bool = False) -> Console:
+def data_console(stderr: bool = False, width: int | None = None) -> Console:
     """A console for printing data: names and texts are never read as rich markup."""
-    return Console(markup=False, highlight=False, stderr=stderr)
+    return Console(markup=False, highlight=False, stderr=stderr, width=width)
 
 
 def fail(message: str) -> None:

@@ -21,6 +21,7 @@ from warehouse.links import (
     LINK_TABLE_COLUMNS,
     read_lineage_by_source,
     read_previous_lineage,
+    read_prior_matching,
     read_tasks_frame,
     write_match_result,
 )
@@ -66,7 +67,9 @@ def hand_made_result(con) -> MatchResult:
                          match_weight=0.0, rule="all")
     changes = pd.DataFrame([("2016", "2020", "2020", key[("2020", 1)], "new")],
                            columns=["from_plan", "to_plan", "plan_id", "task_key", "change"])
-    return MatchResult(links, lineage, changes)
+    plans = pd.DataFrame({"plan_id": ["2015", "2016", "2020", "2021-2022"], "position": range(4),
+                          "fingerprint": ["f2015", "f2016", "f2020", "f2021"]})
+    return MatchResult(links, lineage, changes, plans)
 
 
 @pytest.fixture
@@ -200,3 +203,28 @@ def test_a_first_run_with_a_single_plan_gives_one_lineage_per_task_and_no_links(
     assert len(result.lineage) == 100 and result.lineage["lineage_id"].is_unique
     assert result.links.empty and result.plan_changes.empty
     assert stored == (100, 100) and links == 0
+
+
+def test_prior_matching_reads_back_what_was_written(con):
+    written = hand_made_result(con)
+    prior = read_prior_matching(con)
+    assert prior.plans.values.tolist() == written.plans.values.tolist()
+    assert set(written.links.columns) <= set(prior.links.columns)
+    key = ["from_plan", "from_task_key", "to_plan", "to_task_key"]
+    back = prior.links.set_index(key).sort_index()
+    expected = written.links.set_index(key).sort_index()
+    assert back["status"].tolist() == expected["status"].tolist()
+    assert back["score"].tolist() == expected["score"].tolist()
+    assert back["is_gap"].tolist() == expected["is_gap"].tolist()
+    assert back[list(SIGNAL_COLUMNS)].isna().all().all()  # written as JSON nulls, read back as NaN
+
+
+def test_a_real_matching_round_trips_through_the_warehouse(con, db):
+    """What the next incremental matching reads is what this one wrote, column for column."""
+    result = match_plans(read_tasks_frame(con, load_department_registry()))
+    with transaction(con):
+        write_match_result(con, result)
+    prior = read_prior_matching(con)
+    columns = list(result.links.columns)
+    pd.testing.assert_frame_equal(prior.links[columns], result.links[columns], check_dtype=False, atol=1e-4)
+    assert prior.plans["plan_id"].tolist() == ["2015", "2016", "2020", "2021-2022"]

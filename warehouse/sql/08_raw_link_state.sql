@@ -6,3 +6,12 @@ create table if not exists raw_link_state (
     linked_at timestamp not null,     -- UTC
     fingerprint varchar not null      -- over every task's key, text and departments, and the overrides
 );
+
+-- one row per plan the last matching saw, in chain order, with a fingerprint of what its step read
+-- (its tasks, the overrides naming it, the matcher's settings; see transforms/matching/incremental.py).
+-- The next matching keeps the links of the leading plans whose fingerprints are unchanged.
+create table if not exists raw_linked_plans (
+    plan_id varchar not null primary key,
+    position integer not null,        -- 0-based place in chain order
+    fingerprint varchar not null
+);
