@@ -10,6 +10,8 @@ was. Warnings are returned for the run summary (and `warehouse.runs.record_warni
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from expectations.batches import link_batch, load_batches, loaded_batches
@@ -45,14 +47,15 @@ def check_plan_load(con: duckdb.DuckDBPyConnection, load: PlanLoad) -> list[str]
 
 
 def validate_loaded(con: duckdb.DuckDBPyConnection, plan_id: str | None = None, *,
-                    keep_results: bool = False) -> list[ValidationReport]:
-    """Re-run the plan suites on every loaded plan (or one); `keep_results` feeds the Data Docs."""
-    return run_batches(loaded_batches(con, plan_id), keep_results=keep_results)
+                    results_dir: Path | None = None) -> list[ValidationReport]:
+    """Re-run the plan suites on every loaded plan (or one); results kept in `results_dir` feed
+    the Data Docs (see suites.results_dir_for)."""
+    return run_batches(loaded_batches(con, plan_id), results_dir=results_dir)
 
 
-def check_links(con: duckdb.DuckDBPyConnection, *, keep_results: bool = False) -> ValidationReport:
+def check_links(con: duckdb.DuckDBPyConnection, *, results_dir: Path | None = None) -> ValidationReport:
     """Run the link suite on the `task_links` view; with no links table yet, an empty, successful report."""
     batch = link_batch(con)
     if batch is None:
         return ValidationReport("task_links", None, None, True, ())
-    return run_batches([batch], keep_results=keep_results)[0]
+    return run_batches([batch], results_dir=results_dir)[0]

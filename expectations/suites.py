@@ -9,6 +9,11 @@ An expectation's `severity` says whether it blocks a load ("critical") or only w
 ("warning"); its `meta` holds a stable `name`, the `failure` message and an `example`
 template that turns failing rows into text (see `reports.format_examples`).
 
+Validation results and the Data Docs are written only when asked for (`results_dir`), and
+never into the project: great_expectations.yml puts them under ${IPPLANS_GX_RESULTS}, which
+is set to a folder beside the warehouse (`results_dir_for`), so an installed package stays
+read-only.
+
 `import great_expectations` takes about 4 s, so it happens inside `_context()`, on the
 first validation of a process, and never when this module is imported.
 """
@@ -18,28 +23,38 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from expectations.batches import Batch
 from expectations.reports import ExpectationOutcome, ValidationReport, format_examples
 
 PROJECT_DIR = Path(__file__).resolve().parent  # GX puts its project in PROJECT_DIR / "gx"
-DATA_DOCS_INDEX = PROJECT_DIR / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+RESULTS_ENV = "IPPLANS_GX_RESULTS"  # read by great_expectations.yml
 
 
-def run_batches(batches: list[Batch], *, keep_results: bool = False) -> list[ValidationReport]:
-    """Validate each batch with its suite; `keep_results` stores the results for the Data Docs."""
-    return [run_batch(batch, keep_results=keep_results) for batch in batches]
+def results_dir_for(db: Path | None = None) -> Path:
+    """Where validation results and Data Docs of a warehouse go: `gx/` beside its DuckDB file."""
+    from warehouse.connection import default_db_path
+
+    return Path(db or default_db_path()).parent / "gx"
 
 
-def run_batch(batch: Batch, *, keep_results: bool = False) -> ValidationReport:
-    checkpoint = _context().checkpoints.get(batch.suite)
+def run_batches(batches: list[Batch], *, results_dir: Path | None = None) -> list[ValidationReport]:
+    """Validate each batch with its suite; with `results_dir`, store the results for the Data Docs."""
+    return [run_batch(batch, results_dir=results_dir) for batch in batches]
+
+
+def run_batch(batch: Batch, *, results_dir: Path | None = None) -> ValidationReport:
+    checkpoint = _context(results_dir or results_dir_for()).checkpoints.get(batch.suite)
     parameters = {"dataframe": batch.frame}
-    if keep_results:
-        # a checkpoint run writes its result to gx/uncommitted/validations, where the Data Docs read it
+    if results_dir is not None:
+        # a checkpoint run writes its result to results_dir/validations, where the Data Docs read it
         from great_expectations.core.run_identifier import RunIdentifier
 
-        result = checkpoint.run(batch_parameters=parameters, run_id=RunIdentifier(run_name=_run_name(batch)))
+        with _results_in(results_dir):
+            result = checkpoint.run(batch_parameters=parameters, run_id=RunIdentifier(run_name=_run_name(batch)))
         suite_result = next(iter(result.run_results.values()))
     else:
         definition = checkpoint.validation_definitions[0]
@@ -50,10 +65,11 @@ def run_batch(batch: Batch, *, keep_results: bool = False) -> ValidationReport:
                             all(o.success for o in outcomes if o.blocking), outcomes)
 
 
-def build_data_docs() -> Path:
-    """Rebuild the Data Docs site from the stored results; returns its index page."""
-    _context().build_data_docs()
-    return DATA_DOCS_INDEX
+def build_data_docs(results_dir: Path) -> Path:
+    """Rebuild the Data Docs site from the results stored in `results_dir`; returns its index page."""
+    with _results_in(results_dir):
+        _context(results_dir).build_data_docs()
+    return results_dir / "data_docs" / "local_site" / "index.html"
 
 
 def _outcome(result) -> ExpectationOutcome:
@@ -90,9 +106,26 @@ def _run_name(batch: Batch) -> str:
 
 
 @functools.cache
-def _context():
-    """The file-backed GX project, opened once per process (quietly: no analytics, no progress bars)."""
+def _context(results_dir: Path):
+    """The file-backed GX project with its results in `results_dir`, opened once per process and
+    folder (quietly: no analytics, no progress bars)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
 
-    return gx.get_context(mode="file", project_root_dir=PROJECT_DIR)
+    with _results_in(results_dir):
+        return gx.get_context(mode="file", project_root_dir=PROJECT_DIR)
+
+
+@contextmanager
+def _results_in(results_dir: Path) -> Iterator[None]:
+    # GX reads ${IPPLANS_GX_RESULTS} when it opens the results store, but the Data Docs site only
+    # when it builds it: both must happen with the variable naming the same folder.
+    previous = os.environ.get(RESULTS_ENV)
+    os.environ[RESULTS_ENV] = str(Path(results_dir).resolve())
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(RESULTS_ENV, None)
+        else:
+            os.environ[RESULTS_ENV] = previous

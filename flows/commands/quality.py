@@ -29,19 +29,21 @@ def validate(
                                                     "when no plan is given)")] = None,
     db: DbOption = None,
     docs: Annotated[bool, typer.Option("--docs", help="Also build the Great Expectations Data Docs "
-                                                      "(expectations/gx/uncommitted/data_docs/local_site/)")] = False,
+                                                      "(gx/data_docs/local_site/ beside the DuckDB file)")] = False,
 ) -> None:
     """Check the loaded plans (and task links) against the data-quality suites.
 
     Example: ipplans validate --docs
     """
     from expectations.gate import check_links, validate_loaded
+    from expectations.suites import results_dir_for
 
+    results_dir = results_dir_for(db_path(db)) if docs else None
     con = connect(db_path(db), read_only=True)
     try:
-        reports = validate_loaded(con, plan, keep_results=docs)
+        reports = validate_loaded(con, plan, results_dir=results_dir)
         if plan is None:
-            reports.append(check_links(con, keep_results=docs))
+            reports.append(check_links(con, results_dir=results_dir))
     finally:
         con.close()
     console = _console()
@@ -54,7 +56,7 @@ def validate(
     if docs:
         from expectations.suites import build_data_docs
 
-        console.print(f"Data Docs: {build_data_docs()}", soft_wrap=True)  # a path to copy: never wrapped
+        console.print(f"Data Docs: {build_data_docs(results_dir)}", soft_wrap=True)  # a path to copy: never wrapped
     if not all(report.success for report in reports):
         raise typer.Exit(1)
 

@@ -142,17 +142,21 @@ def test_validate_loaded_reads_the_tables_not_the_files(preloaded_db):
     assert failures == ["task numbers have a gap: task_no 61 where 60 was expected (3.2.61)"]
 
 
-def _committed_gx_files() -> dict[str, str]:
+def _project_files() -> dict[str, str]:
     gx_dir = PROJECT_DIR / "gx"
     return {str(p.relative_to(gx_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(gx_dir.rglob("*")) if p.is_file() and "uncommitted" not in p.parts}
+            for p in sorted(gx_dir.rglob("*")) if p.is_file()}
 
 
-def test_running_suites_and_building_docs_leaves_the_committed_project_unchanged(preloaded_db):
-    before = _committed_gx_files()
+def test_results_and_docs_go_beside_the_warehouse_and_the_project_stays_unchanged(preloaded_db):
+    """An installed package must stay read-only: nothing is written under expectations/gx."""
+    before = _project_files()
+    results = preloaded_db.parent / "gx"
     con = connect(preloaded_db, read_only=True)
-    validate_loaded(con, keep_results=True)
+    validate_loaded(con, results_dir=results)
     con.close()
-    index = build_data_docs()
-    assert _committed_gx_files() == before
+    index = build_data_docs(results)
+    assert _project_files() == before
+    assert index == results / "data_docs" / "local_site" / "index.html"
+    assert any((results / "validations").rglob("*.json"))
     assert index.is_file() and "plan_tasks" in index.read_text(encoding="utf-8")
