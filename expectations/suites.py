@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,9 @@ from expectations.reports import ExpectationOutcome, ValidationReport, format_ex
 
 PROJECT_DIR = Path(__file__).resolve().parent  # GX puts its project in PROJECT_DIR / "gx"
 RESULTS_ENV = "IPPLANS_GX_RESULTS"  # read by great_expectations.yml
+# GX creates its results folder when it opens the project, even for runs that keep no results:
+# those get a scratch folder, so a load never leaves a gx/ folder anywhere the user did not ask.
+_UNKEPT_RESULTS = Path(tempfile.gettempdir()) / "ipplans-gx-unkept"
 
 
 def results_dir_for(db: Path | None = None) -> Path:
@@ -47,7 +51,7 @@ def run_batches(batches: list[Batch], *, results_dir: Path | None = None) -> lis
 
 
 def run_batch(batch: Batch, *, results_dir: Path | None = None) -> ValidationReport:
-    checkpoint = _context(results_dir or results_dir_for()).checkpoints.get(batch.suite)
+    checkpoint = _context(results_dir or _UNKEPT_RESULTS).checkpoints.get(batch.suite)
     parameters = {"dataframe": batch.frame}
     if results_dir is not None:
         # a checkpoint run writes its result to results_dir/validations, where the Data Docs read it

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from expectations.reports import ValidationReport
 from flows.commands.options import DbOption, db_path
-from warehouse.connection import connect
+from flows.queries import read_only
 
 STATUS_STYLES = {"ok": "green", "warning": "yellow", "FAILED": "red"}
 
@@ -39,13 +39,10 @@ def validate(
     from expectations.suites import results_dir_for
 
     results_dir = results_dir_for(db_path(db)) if docs else None
-    con = connect(db_path(db), read_only=True)
-    try:
+    with read_only(db_path(db)) as con:
         reports = validate_loaded(con, plan, results_dir=results_dir)
         if plan is None:
             reports.append(check_links(con, results_dir=results_dir))
-    finally:
-        con.close()
     console = _console()
     if plan is not None and not reports:
         Console(stderr=True).print(f"error: no plan {plan!r} in the warehouse (see `ipplans plans`)",

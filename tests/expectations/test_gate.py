@@ -160,3 +160,22 @@ def test_results_and_docs_go_beside_the_warehouse_and_the_project_stays_unchange
     assert index == results / "data_docs" / "local_site" / "index.html"
     assert any((results / "validations").rglob("*.json"))
     assert index.is_file() and "plan_tasks" in index.read_text(encoding="utf-8")
+
+
+def test_checks_that_keep_no_results_write_no_gx_folder_anywhere(preloaded_db, tmp_path, monkeypatch):
+    """`ipplans ingest --db elsewhere` used to leave data/gx/ in the current directory: GX creates its
+    results folder when it opens the project, and that folder was the default warehouse's."""
+    from expectations import suites
+
+    workdir = tmp_path / "workdir"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    monkeypatch.delenv("IPPLANS_DB", raising=False)
+    suites._context.cache_clear()  # open the project afresh, as a new process does
+    con = connect(preloaded_db, read_only=True)
+    try:
+        assert validate_loaded(con, "2020")
+    finally:
+        con.close()
+    assert list(workdir.iterdir()) == []
+    assert not (preloaded_db.parent / "gx").exists()
