@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-COMMAND_MODULES = ("analysis", "departments", "matching", "quality", "reports", "scheduling")
+COMMAND_MODULES = ("analysis", "departments", "export", "matching", "quality", "reports", "scheduling")
 
 
 def register_all(app) -> None:
