@@ -565,7 +565,7 @@ def emit_plan(state: _State, tasks: list[SynTask], start: int, end: int) -> tupl
             "position": number, "section_path": task.section,
             "section_title": f"{level1} / {level2}" if level2 else level1, "text": task.text,
             "departments": names, "lineage_ids": [_line_of_printed(n, task.departments) for n in names],
-            "cited_titles": re.findall(r"《([^《》]+)》", task.text), "truncated": False,
+            "cited_titles": re.findall(r"《([^《》]+)》", task.text), "truncated": False, "plan_complete": True,
         })
         truth.append({"plan_id": plan_id, "task_key": key, "true_lineage": task.lineage})
     return pd.DataFrame(rows), pd.DataFrame(truth)

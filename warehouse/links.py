@@ -34,7 +34,8 @@ def read_tasks_frame(con: duckdb.DuckDBPyConnection, registry=None) -> pd.DataFr
     `raw_task_departments` (resolved at load); names missing there are resolved with `registry`."""
     tasks = con.execute("""
         select t.plan_id, p.period_start, p.period_end, t.task_key, t.task_no, t.position, t.section_path,
-               t.section_title, t.text, t.departments, t.cited_titles, t.truncated
+               t.section_title, t.text, t.departments, t.cited_titles, t.truncated,
+               p.complete as plan_complete
         from tasks as t
         join raw_plans as p on p.plan_id = t.plan_id
         order by p.period_start, p.period_end, t.plan_id, t.position
@@ -54,6 +55,7 @@ def read_tasks_frame(con: duckdb.DuckDBPyConnection, registry=None) -> pd.DataFr
                                           tasks["period_start"])
     ]
     tasks["truncated"] = tasks["truncated"].astype(bool)
+    tasks["plan_complete"] = tasks["plan_complete"].astype(bool)
     return tasks[list(TASK_COLUMNS)]
 
 

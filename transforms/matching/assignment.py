@@ -17,19 +17,18 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from transforms.matching.comparisons import ANCHOR_EXACT, ANCHOR_MENTION, ANCHOR_RELATED
-from transforms.matching.config import MatchConfig
+from transforms.matching.comparisons import shares_content
 from transforms.matching.pairs import Pairs, concat, from_frame, take, with_columns
 
 LINK_ROLES = ("primary", "split", "merge")
 # What the decisions read and what they change; whole rows are gathered for the links only.
 DECISION_COLUMNS = ("left", "right", "score_row", "score_col", "score", "evidence_mass", "row_denominator",
                     "col_denominator", "right_in_left", "left_in_right", "text_overlap", "text_containment",
-                    "anchor_match")
+                    "gamma_documents", "closeness")
 SCORE_COLUMNS = ("score_row", "score_col", "score")
 
 
-def decide_links(scored, confirmed: pd.DataFrame, config: MatchConfig) -> Pairs:
+def decide_links(scored, confirmed: pd.DataFrame, spec) -> Pairs:
     """Rows of `scored` that become links, with `status` (auto|confirmed|review) and `role`.
 
     `confirmed` holds (left, right) pairs a person confirmed: they are links whatever
@@ -39,17 +38,18 @@ def decide_links(scored, confirmed: pd.DataFrame, config: MatchConfig) -> Pairs:
     fixed = is_confirmed(scored, confirmed)
     # Only pairs that one side's posterior already puts above the review floor can become a
     # link or a part (grouping parts raises the other side only): the rest is left out early.
-    relevant = np.flatnonzero(fixed | (np.maximum(scored["score_row"], scored["score_col"]) >= config.review_threshold))
-    pairs = with_part_groups({**{name: scored[name][relevant] for name in DECISION_COLUMNS}, "row": relevant}, config)
+    decision = spec["decision"]
+    relevant = np.flatnonzero(fixed | (np.maximum(scored["score_row"], scored["score_col"]) >= decision["review_threshold"]))
+    pairs = with_part_groups({**{name: scored[name][relevant] for name in DECISION_COLUMNS}, "row": relevant}, decision)
     fixed = fixed[relevant]
     left, right = pairs["left"], pairs["right"]
     open_pair = ~np.isin(left, left[fixed]) & ~np.isin(right, right[fixed])
-    eligible = np.flatnonzero(open_pair & (pairs["score"] >= config.review_threshold) & shares_content(pairs, config))
-    chosen = rescore_given_assignment(pairs, one_to_one_rows(pairs, eligible, config), config, scored)
-    chosen["status"] = np.where(chosen["score"] >= config.threshold, "auto", "review").astype(object)
+    eligible = np.flatnonzero(open_pair & (pairs["score"] >= decision["review_threshold"]) & shares_content(pairs, spec))
+    chosen = rescore_given_assignment(pairs, one_to_one_rows(pairs, eligible, decision), decision, scored)
+    chosen["status"] = np.where(chosen["score"] >= decision["threshold"], "auto", "review").astype(object)
     chosen["role"] = np.full(len(chosen["left"]), "primary", dtype=object)
     primaries = concat([_labelled(take(pairs, fixed), "confirmed", "primary"), chosen])
-    return _whole_rows(scored, concat([primaries, split_and_merge_parts(pairs, primaries, config)]))
+    return _whole_rows(scored, concat([primaries, split_and_merge_parts(pairs, primaries, decision)]))
 
 
 def _whole_rows(scored: Pairs, decided: Pairs) -> Pairs:
@@ -78,24 +78,13 @@ def _keys(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.asarray(left, dtype=np.int64) * (1 << 32) + np.asarray(right, dtype=np.int64)
 
 
-def shares_content(pairs, config: MatchConfig) -> np.ndarray:
-    """A continuation shares content: some informative bigrams of its text or a named document.
-    Section, position, order and departments agree between neighbouring tasks of one
-    department far more often than their separate u values assume, so they may break ties
-    but never make a link on their own."""
-    text = np.maximum(np.asarray(pairs["text_overlap"], dtype=np.float64),
-                      np.asarray(pairs["text_containment"], dtype=np.float64))
-    named = np.isin(np.asarray(pairs["anchor_match"], dtype=np.float64), (ANCHOR_EXACT, ANCHOR_RELATED, ANCHOR_MENTION))
-    return (text >= config.min_content_overlap) | named
-
-
-def with_part_groups(scored: Pairs, config: MatchConfig) -> Pairs:
+def with_part_groups(scored: Pairs, decision) -> Pairs:
     """Score split and merge parts as one hypothesis. The column posterior of a split part is
     shared with its sibling (both continue the same task), so it is replaced by the posterior
     of "the earlier task continues into these parts"; likewise the row posterior of merge parts."""
     scored = dict(scored)
-    split_part = (scored["score_row"] >= config.threshold) & (scored["right_in_left"] >= config.part_containment)
-    merge_part = (scored["score_col"] >= config.threshold) & (scored["left_in_right"] >= config.part_containment)
+    split_part = (scored["score_row"] >= decision["threshold"]) & (scored["right_in_left"] >= decision["part_containment"])
+    merge_part = (scored["score_col"] >= decision["threshold"]) & (scored["left_in_right"] >= decision["part_containment"])
     for part, key, column, denominator in ((split_part, "left", "score_col", "col_denominator"),
                                            (merge_part, "right", "score_row", "row_denominator")):
         if not part.any():
@@ -111,18 +100,14 @@ def with_part_groups(scored: Pairs, config: MatchConfig) -> Pairs:
     return scored
 
 
-def one_to_one(eligible, config: MatchConfig) -> Pairs:
-    """Maximum-weight matching of the given pairs (see `one_to_one_rows`)."""
-    pairs = _as_pairs(eligible)
-    return take(pairs, one_to_one_rows(pairs, np.arange(len(pairs["left"])), config))
-
-
-def one_to_one_rows(scored: Pairs, eligible: np.ndarray, config: MatchConfig) -> np.ndarray:
+def one_to_one_rows(scored: Pairs, eligible: np.ndarray, decision) -> np.ndarray:
     """Positions (into `scored`) of the maximum-weight one-to-one matching among the `eligible`
-    positions; weights are log-odds above the review floor (all positive)."""
+    positions; weights are log-odds above the review floor (all positive), plus the position
+    tie-break (weak context: closer relative places win between near-equal pairs)."""
     if len(eligible) == 0:
         return eligible
-    benefit = _logit(scored["score"][eligible]) - _logit(config.review_threshold) + 1e-6
+    benefit = (_logit(scored["score"][eligible]) - _logit(decision["review_threshold"])
+               + decision["position_tie_break_bits"] * (1 + scored["closeness"][eligible]))
     left_codes, left_values = pd.factorize(scored["left"][eligible])
     right_codes, right_values = pd.factorize(scored["right"][eligible])
     n_left = len(left_values)
@@ -167,7 +152,7 @@ def _logit(probability) -> np.ndarray:
     return np.log2(p / (1 - p))
 
 
-def rescore_given_assignment(scored: Pairs, chosen_rows: np.ndarray, config: MatchConfig,
+def rescore_given_assignment(scored: Pairs, chosen_rows: np.ndarray, decision,
                              competitors: Pairs | None = None, rounds: int = 2) -> Pairs:
     """Re-score the chosen pairs once their competitors (all scored pairs of the step, by
     default `scored`) are explained: a candidate that the assignment confidently paired with
@@ -178,7 +163,7 @@ def rescore_given_assignment(scored: Pairs, chosen_rows: np.ndarray, config: Mat
     left, right, mass = competitors["left"], competitors["right"], competitors["evidence_mass"]
     size = int(max(left.max(initial=0), right.max(initial=0))) + 1
     for _ in range(rounds):
-        confident = chosen["score"] >= config.threshold
+        confident = chosen["score"] >= decision["threshold"]
         partner_of_left = np.full(size, -1, dtype=np.int64)
         partner_of_right = np.full(size, -1, dtype=np.int64)
         partner_of_left[chosen["left"][confident]] = chosen["right"][confident]
@@ -195,17 +180,18 @@ def rescore_given_assignment(scored: Pairs, chosen_rows: np.ndarray, config: Mat
     return chosen
 
 
-def split_and_merge_parts(scored: Pairs, primaries: Pairs, config: MatchConfig) -> Pairs:
+def split_and_merge_parts(scored: Pairs, primaries: Pairs, decision) -> Pairs:
     """Second partners of linked tasks: split parts (later task inside the earlier one)
     and merge parts (earlier task inside the later one). Each part joins once."""
     linked = primaries["status"] != "review"
     left, right = scored["left"], scored["right"]
     # A part competes with its sibling on one side only: a split part has one parent
     # (row posterior), a merge part one child (column posterior).
-    splits = (~np.isin(right, primaries["right"]) & (scored["score_row"] >= config.threshold)
-              & np.isin(left, primaries["left"][linked]) & (scored["right_in_left"] >= config.part_containment))
-    merges = (~np.isin(left, primaries["left"]) & (scored["score_col"] >= config.threshold)
-              & np.isin(right, primaries["right"][linked]) & (scored["left_in_right"] >= config.part_containment))
+    threshold, containment = decision["threshold"], decision["part_containment"]
+    splits = (~np.isin(right, primaries["right"]) & (scored["score_row"] >= threshold)
+              & np.isin(left, primaries["left"][linked]) & (scored["right_in_left"] >= containment))
+    merges = (~np.isin(left, primaries["left"]) & (scored["score_col"] >= threshold)
+              & np.isin(right, primaries["right"][linked]) & (scored["left_in_right"] >= containment))
     return concat([_labelled(take(scored, _best_per(right, scored["score_row"], splits)), "auto", "split"),
                    _labelled(take(scored, _best_per(left, scored["score_col"], merges)), "auto", "merge")])
 

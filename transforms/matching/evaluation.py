@@ -14,6 +14,8 @@ labelled rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
 POSITIVE_LABELS = ("match", "match_gap", "same_document")
@@ -185,4 +187,34 @@ def _misses(rows, gold: pd.DataFrame, located) -> pd.DataFrame:
                                       "left_lineage", "right_lineage", "note"])
 
 
-__all__ = ["Evaluation", "evaluate_gold", "pairwise_lineage_scores", "read_gold"]
+def gold_comparison(gold: pd.DataFrame, source_tasks: pd.DataFrame, tasks: pd.DataFrame, matchers: dict) -> pd.DataFrame:
+    """Every matcher side by side on the gold pairs: once with every plan loaded ("dev"), and
+    leave-one-plan-out ("leave-one-plan-out": each plan left out in turn, the labelled pairs
+    whose plans remain scored, counts pooled over the runs). `matchers` maps a name to a
+    function tasks frame → lineage (plan_id, task_key, lineage_id)."""
+    rows = []
+    plans = list(dict.fromkeys(tasks["plan_id"]))
+    for name, matcher in matchers.items():
+        dev = evaluate_gold(gold, source_tasks, matcher(tasks))
+        rows.append(_row("dev", name, dev.true_positives, dev.false_positives, dev.false_negatives))
+        counts = np.zeros(3, dtype=np.int64)
+        for plan in plans:
+            kept_tasks = tasks[tasks["plan_id"] != plan]
+            kept_sources = source_tasks[source_tasks["plan_id"] != plan]
+            files = set(kept_sources["source"])
+            kept_gold = gold[gold["left_file"].isin(files) & gold["right_file"].isin(files)]
+            if kept_gold.empty or kept_tasks["plan_id"].nunique() < 2:
+                continue
+            fold = evaluate_gold(kept_gold, kept_sources, matcher(kept_tasks.reset_index(drop=True)))
+            counts += (fold.true_positives, fold.false_positives, fold.false_negatives)
+        rows.append(_row("leave-one-plan-out", name, *counts.tolist()))
+    return pd.DataFrame(rows)
+
+
+def _row(setting: str, matcher: str, tp: int, fp: int, fn: int) -> dict:
+    scores = _scores(tp, fp, fn)
+    return {"setting": setting, "matcher": matcher, "P": scores.precision, "R": scores.recall, "F1": scores.f1,
+            "TP": tp, "FP": fp, "FN": fn}
+
+
+__all__ = ["Evaluation", "evaluate_gold", "gold_comparison", "pairwise_lineage_scores", "read_gold"]

@@ -16,7 +16,7 @@ from transforms.models import ParsedPlan, Task
 
 TASK_COLUMNS = (
     "plan_id", "period_start", "period_end", "task_key", "task_no", "position", "section_path",
-    "section_title", "text", "departments", "lineage_ids", "cited_titles", "truncated",
+    "section_title", "text", "departments", "lineage_ids", "cited_titles", "truncated", "plan_complete",
 )
 
 
@@ -34,6 +34,7 @@ def tasks_frame(plans: Iterable[ParsedPlan], registry: DepartmentResolver | None
     for plan_id, copies in _copies_by_plan(plans).items():
         sections = {s.path: s.title for copy in copies for s in copy.sections}
         metadata = copies[0].metadata
+        complete = any(copy.complete for copy in copies)  # one whole copy shows the whole plan
         for task in _best_copy_of_each_task(copies):
             rows.append({
                 "plan_id": plan_id, "period_start": metadata.period_start, "period_end": metadata.period_end,
@@ -42,6 +43,7 @@ def tasks_frame(plans: Iterable[ParsedPlan], registry: DepartmentResolver | None
                 "text": task.text, "departments": list(task.departments),
                 "lineage_ids": [lineage_id(registry, name, metadata.period_start) for name in task.departments],
                 "cited_titles": list(task.cited_titles), "truncated": task.truncated,
+                "plan_complete": complete,
             })
     return pd.DataFrame(rows, columns=list(TASK_COLUMNS))
 

@@ -9,9 +9,9 @@ steps from plan p on are matched. A new year at the end of the series costs one 
 
 Each plan gets a fingerprint over what its step reads (`plan_fingerprints`); the last
 matching's fingerprints travel in `PriorMatching`, which the warehouse stores with the links.
-A full rebuild is a matching without a prior. Kept links are not re-scored, so after a
-change to the matcher itself bump MATCHER_VERSION (or match with `rebuild`), and every plan
-is matched again.
+A full rebuild is a matching without a prior. Kept links are not re-scored: editing spec.toml
+changes every fingerprint (its hash is part of them); after a change to the matcher's code bump
+MATCHER_VERSION (or match with `rebuild`), and every plan is matched again.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 
 from transforms.matching.comparisons import shared_bigram_weight
-from transforms.matching.config import MatchConfig
 from transforms.matching.features import TaskFeatures
 from transforms.matching.frames import TASK_COLUMNS
 from transforms.matching.overrides import LinkOverride
+from transforms.matching.spec import spec_hash
 
 # Bump when a change to the matcher should re-match plans whose links are already stored.
-MATCHER_VERSION = "2"
+MATCHER_VERSION = "3"
 PLAN_STATE_COLUMNS = ("plan_id", "position", "fingerprint")
 # What the lineage and plan-change stages read of a link.
 EDGE_COLUMNS = ("left", "right", "status", "role", "score", "shared_weight")
@@ -59,9 +59,9 @@ class KeptSteps:
         return max(1, self.plans)
 
 
-def plan_fingerprints(features: TaskFeatures, overrides: Sequence[LinkOverride], config: MatchConfig) -> pd.DataFrame:
+def plan_fingerprints(features: TaskFeatures, overrides: Sequence[LinkOverride], spec) -> pd.DataFrame:
     """Per plan, in chain order: a hash of its tasks (every column the matcher reads), the
-    overrides naming it, the matcher settings and MATCHER_VERSION."""
+    overrides naming it, the hash of spec.toml and MATCHER_VERSION."""
     columns = [features.tasks[column].to_numpy(dtype=object) for column in TASK_COLUMNS]
     rows = ["\x1f".join(map(str, values)) for values in zip(*columns)]
     plan_ids = features.plans["plan_id"].tolist()
@@ -72,7 +72,7 @@ def plan_fingerprints(features: TaskFeatures, overrides: Sequence[LinkOverride],
         decision = "|".join((o.from_plan, o.from_task, o.to_plan, o.to_task, o.decision))
         for plan in {o.from_plan, o.to_plan}:
             named.setdefault(plan, []).append(decision)
-    settings = f"{MATCHER_VERSION}\x1d{config!r}"
+    settings = f"{MATCHER_VERSION}\x1d{spec_hash(spec)}"
     fingerprints = [
         hashlib.sha256("\x1d".join((settings, by_plan[plan], *sorted(named.get(plan, ())))).encode()).hexdigest()
         for plan in plan_ids

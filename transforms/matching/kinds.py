@@ -18,16 +18,16 @@ import pandas as pd
 from transforms.matching.comparisons import SIGNAL_COLUMNS, text_ratio
 from transforms.matching.features import TaskFeatures
 from transforms.matching.lineage import is_edge
+from transforms.matching.spec import DEFAULT_SPEC
 
-CONTAINED = 0.8  # share of the smaller text inside the larger for narrowed/widened
-CLEARLY_SHORTER = 0.75
 LINK_COLUMNS = (
     "from_plan", "from_task_key", "from_task_no", "to_plan", "to_task_key", "to_task_no", "score", "kind",
 )
 
 
-def change_flags(features: TaskFeatures, links: pd.DataFrame) -> pd.DataFrame:
+def change_flags(features: TaskFeatures, links: pd.DataFrame, spec=DEFAULT_SPEC) -> pd.DataFrame:
     """One boolean column per kind, for every link (vectorised)."""
+    contained, shorter = spec["kinds"]["contained"], spec["kinds"]["clearly_shorter"]
     left, right = links["left"].to_numpy(np.int64), links["right"].to_numpy(np.int64)
     role = links["role"].to_numpy() if "role" in links else np.full(len(links), "primary", dtype=object)
     edge = is_edge(links) if "status" in links else np.zeros(len(links), dtype=bool)
@@ -44,10 +44,10 @@ def change_flags(features: TaskFeatures, links: pd.DataFrame) -> pd.DataFrame:
         # features.stage: 0 drafting, 1 issuing, 2 implementing (text.stage_of); NaN compares False.
         "stage_advanced": features.stage[right] > features.stage[left],
         "department_changed": departments_differ,
-        "narrowed": (links["right_in_left"].to_numpy(np.float64) >= CONTAINED)
-        & (weight_right <= CLEARLY_SHORTER * weight_left),
-        "widened": (links["left_in_right"].to_numpy(np.float64) >= CONTAINED)
-        & (weight_left <= CLEARLY_SHORTER * weight_right),
+        "narrowed": (links["right_in_left"].to_numpy(np.float64) >= contained)
+        & (weight_right <= shorter * weight_left),
+        "widened": (links["left_in_right"].to_numpy(np.float64) >= contained)
+        & (weight_left <= shorter * weight_right),
     }, index=links.index)
     flags["reworded"] = ~(flags["identical"] | flags["split"] | flags["merged"])
     return flags
@@ -83,7 +83,7 @@ def describe_links(features: TaskFeatures, links: pd.DataFrame) -> pd.DataFrame:
     for column in SIGNAL_COLUMNS:
         table[column] = links[column].to_numpy()
     missing = np.flatnonzero(np.isnan(table["text_ratio"].to_numpy(np.float64)))  # left out in comparisons
-    table.loc[missing, "text_ratio"] = text_ratio(features, left[missing], right[missing], workers=-1)
+    table.loc[missing, "text_ratio"] = text_ratio(features, left[missing], right[missing])
     table["shared_titles"] = shared_titles_all(features, left, right)
     table["shared_departments"] = shared_departments_all(features, left, right)
     for column in ("status", "role", "rule", "is_gap", "match_weight"):
@@ -102,24 +102,18 @@ def _joined_flags(flags: np.ndarray) -> np.ndarray:
 
 
 def shared_titles(features: TaskFeatures, left: int, right: int) -> str:
-    """Shared anchors; else related ones as `a ~ b`; else an anchor the other text names."""
-    before, after = features.anchors[left], features.anchors[right]
-    if not before and not after:
-        return ""
+    """Shared named documents; else related ones as `a ~ b`."""
+    before, after = sorted(features.documents[left]), sorted(features.documents[right])
     same = [a for a in before if a in after]
     if same:
         return "、".join(same)
-    related = [f"{a} ~ {b}" for a in before for b in after if b in features.related_anchors.get(a, ())]
-    if related:
-        return "、".join(related)
-    named = [a for a in before if a in features.mentioned[right]] + [b for b in after if b in features.mentioned[left]]
-    return "、".join(dict.fromkeys(named))
+    return "、".join(f"{a} ~ {b}" for a in before for b in after if b in features.related.get(a, ()))
 
 
 def shared_titles_all(features: TaskFeatures, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """`shared_titles` of every link; only links whose Bloom signatures overlap are read."""
-    named_left = features.anchor_bits[left] | features.mentioned_bits[left] | features.related_anchor_bits[left]
-    named_right = features.anchor_bits[right] | features.mentioned_bits[right]
+    named_left = features.document_bits[left] | features.related_bits[left]
+    named_right = features.document_bits[right]
     out = np.full(len(left), "", dtype=object)
     for k in np.flatnonzero((named_left & named_right) != 0).tolist():
         out[k] = shared_titles(features, int(left[k]), int(right[k]))

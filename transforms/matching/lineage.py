@@ -1,9 +1,9 @@
 """Chaining links into lineages, aware of gaps, with lineage ids that stay put.
 
 Plans are processed in order of start year (a 2021–2022 plan sorts by 2021). Each
-later plan is matched against the previous plan and against the *open tails* of
-older plans within the window: tasks that were not continued by any plan since, so
-a task absent from the plans in between still links to its last appearance.
+later plan is matched against the *open tails* of the earlier plans inside the window:
+tasks no plan since has continued, so a task absent from the plans in between still links
+to its last appearance (`open_tails` says which plans in between count as a gap).
 
 A lineage is a tree: every task takes the lineage of its primary parent (its only
 accepted incoming link, or for a merged task its larger part: the longer text); split
@@ -17,7 +17,6 @@ one, derived from their root task, so a rerun from scratch reproduces the same i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,24 +30,36 @@ EDGE_STATUSES = ("auto", "confirmed")  # link statuses that chain tasks; 'review
 
 @dataclass(frozen=True)
 class ChainStep:
-    """One later plan and the rows it may continue."""
+    """One later plan and the open tails it may continue, with how many complete plans each skips."""
 
     later_plan: int  # index into features.plans
     later_rows: np.ndarray
-    direct_rows: np.ndarray  # all tasks of the previous plan
-    gap_rows: np.ndarray  # open tails of older plans inside the window
+    tail_rows: np.ndarray  # tasks of earlier plans inside the window that nothing continues yet
+    skipped: np.ndarray  # per tail row: complete plans between its plan and the later plan
 
 
-def chain_steps(features: TaskFeatures, window_years: int, continued_so_far) -> Iterator[ChainStep]:
-    """Yields steps in plan order; `continued_so_far()` returns the rows of the earlier tasks
-    that accepted links (decided so far) already continue."""
+def open_tails(features: TaskFeatures, later_plan: int, continued: np.ndarray, observation) -> ChainStep:
+    """The observation model. A complete plan that lacks a line of work observed it missing; a
+    partial plan (an excerpt) says nothing about the tasks it does not contain, and a year without
+    a plan says nothing at all. So a tail may continue across any number of partial plans and
+    missing years, and across at most `gap_window_complete_plans` complete plans (within the
+    generous calendar window)."""
+    complete = features.plans["complete"].to_numpy(bool)
     starts = features.plans["period_start"].to_numpy()
-    for k in range(1, len(features.plans)):
-        older = [j for j in range(k - 1) if starts[k] - starts[j] <= window_years]
-        gap_rows = np.concatenate([features.rows_of_plan(j) for j in older]) if older else np.zeros(0, np.int64)
-        if len(gap_rows):
-            gap_rows = gap_rows[~np.isin(gap_rows, continued_so_far())]
-        yield ChainStep(k, features.rows_of_plan(k), features.rows_of_plan(k - 1), gap_rows)
+    rows, skipped, complete_between = [], [], 0
+    for plan in range(later_plan - 1, -1, -1):
+        if complete_between > observation["gap_window_complete_plans"]:
+            break
+        if starts[later_plan] - starts[plan] > observation["calendar_window_years"]:
+            break
+        found = features.rows_of_plan(plan)
+        found = found[~np.isin(found, continued)]
+        rows.append(found)
+        skipped.append(np.full(len(found), complete_between))
+        complete_between += int(complete[plan])
+    empty = np.zeros(0, np.int64)
+    return ChainStep(later_plan, features.rows_of_plan(later_plan), np.concatenate([empty, *rows[::-1]]),
+                     np.concatenate([empty, *skipped[::-1]]))
 
 
 def is_edge(links) -> np.ndarray:

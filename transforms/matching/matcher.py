@@ -1,11 +1,18 @@
-"""Facade: match the tasks of yearly plans into lineages. Only wires the stages.
+"""Match the tasks of yearly plans into lineages. The stages, in the order a pair meets them:
 
-    features → [per chain step: blocking → comparisons → scoring → order → assignment] → lineage → kinds
+    1. features      features.prepare_features          every task's normalised text, bigrams, documents, lines
+    2. calibration   calibrate → scoring.fit_model      u from random pairs, m by EM on consecutive plans
+    3. per later plan, in chain order (link_plans):
+         candidates  step_candidates                    open tails (lineage.open_tails) × the plan, blocked
+         comparisons comparisons.compare                one level per comparison of spec.toml
+         scores      score_step                         evidence, priors, exclusive posteriors
+         assignment  assignment.decide_links            one-to-one, then split and merge parts
+    4. lineages      lineage.assign_lineage             trees of links, stable ids
+    5. kinds         kinds.describe_links / plan_changes
 
-Pure: a tasks DataFrame (see features.REQUIRED_COLUMNS) and curated overrides in,
-DataFrames out. Nothing here reads files or databases. Given the prior matching, the steps
-of the plans that did not change keep their links and only the rest are matched
-(see incremental.py).
+Pure: a tasks DataFrame (frames.TASK_COLUMNS) and curated overrides in, DataFrames out. Given
+the prior matching, the steps of the plans that did not change keep their links (incremental.py).
+explain.py, evaluation and the benchmarks call these same functions.
 """
 
 from __future__ import annotations
@@ -16,20 +23,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from transforms.matching.blocking import sample_pairs
-from transforms.matching.comparisons import comparison_levels, compare
-from transforms.matching.config import DEFAULT_CONFIG, MatchConfig
+from transforms.matching.assignment import decide_links
+from transforms.matching.blocking import candidate_pairs, sample_pairs
+from transforms.matching.comparisons import compare
 from transforms.matching.features import TaskFeatures, prepare_features
 from transforms.matching.incremental import EDGE_COLUMNS, KeptSteps, PriorMatching, kept_steps, plan_fingerprints
 from transforms.matching.kinds import describe_links, plan_changes
-from transforms.matching.lineage import assign_lineage, chain_steps, is_edge
-from transforms.matching.overrides import LinkOverride, parse_overrides, resolve_overrides
-from transforms.matching.pairs import Pairs, concat, to_frame
-from transforms.matching.scoring import FellegiSunterModel, fit_u, prior_log2_odds
-from transforms.matching.step import decide_step, step_pairs
+from transforms.matching.lineage import ChainStep, assign_lineage, is_edge, open_tails
+from transforms.matching.overrides import LinkOverride, apply_overrides, parse_overrides, resolve_overrides
+from transforms.matching.pairs import Pairs, concat, make_pairs, to_frame
+from transforms.matching.scoring import Model, exclusive_posteriors, fit_model
+from transforms.matching.spec import DEFAULT_SPEC
 
-__all__ = ["MatchConfig", "MatchResult", "LinkOverride", "PriorMatching", "match_plans", "parse_overrides",
-           "explain_link", "fit_model", "score_all_steps"]
+__all__ = ["MatchResult", "LinkOverride", "PriorMatching", "match_plans", "parse_overrides", "calibrate",
+           "link_plans", "step_candidates", "score_step"]
 
 
 @dataclass(frozen=True)
@@ -42,70 +49,110 @@ class MatchResult:
 
     @property
     def matched_plans(self) -> list[str]:
-        """The plans whose step was matched in this run (the later plan of each step)."""
+        """The plans whose step was matched in this run."""
         return self.plans["plan_id"].iloc[max(1, self.kept_plans):].tolist()
 
 
-def fit_model(features: TaskFeatures, config: MatchConfig) -> FellegiSunterModel:
-    """u probabilities from random pairs of consecutive plans."""
-    sample = compare(features, sample_pairs(features, config), config.workers)
-    return fit_u(comparison_levels(sample), prior_log2_odds(features, sample, config), config,
-                 years=sample["years_apart"])
-
-
-def score_all_steps(features: TaskFeatures, model: FellegiSunterModel, config: MatchConfig,
-                    overrides: Sequence[LinkOverride] = (), scored_steps: list | None = None,
-                    kept: KeptSteps | None = None) -> pd.DataFrame:
-    """Walk the plans in order; each step links the later plan to the previous plan and
-    to the open tails of older plans. Returns every decided link (rows = task rows) of the
-    steps not in `kept`; every step's scored candidates are appended to `scored_steps` when
-    given (for explain)."""
-    confirmed, rejected = resolve_overrides(features, overrides)
-    kept_continued = [] if kept is None else [kept.edges["left"].to_numpy(np.int64)[is_edge(kept.edges)]]
-    decided: list[Pairs] = []
-
-    def continued_so_far() -> np.ndarray:
-        edges = [links["left"][is_edge(links)] for links in decided]
-        return np.concatenate([*kept_continued, *edges] or [np.zeros(0, np.int64)])
-
-    for step in chain_steps(features, config.gap_window_years, continued_so_far):
-        if kept is not None and step.later_plan < kept.first_step:
-            continue
-        scored, links = decide_step(features, step_pairs(features, step, config, confirmed, rejected), model,
-                                    config, confirmed)
-        if scored_steps is not None:
-            scored_steps.append(to_frame(scored))
-        decided.append(links)
-    if not decided:
-        return pd.DataFrame({"left": np.zeros(0, np.int64), "right": np.zeros(0, np.int64), "status": []})
-    return to_frame(concat(decided))
-
-
-def match_plans(
-    tasks: pd.DataFrame,
-    previous_lineage: pd.DataFrame | None = None,
-    overrides: Sequence[LinkOverride] = (),
-    config: MatchConfig = DEFAULT_CONFIG,
-    prior: PriorMatching | None = None,
-) -> MatchResult:
-    """Links between tasks of different plans, the lineage of every task, and per plan
-    pair the new and dropped tasks. `previous_lineage` keeps existing lineage ids; with
-    `prior` (the last matching) the unchanged leading plans keep their links and only the
-    plans from the first changed one on are matched."""
-    features = prepare_features(tasks)
-    fingerprints = plan_fingerprints(features, overrides, config)
+def match_plans(tasks: pd.DataFrame, previous_lineage: pd.DataFrame | None = None,
+                overrides: Sequence[LinkOverride] = (), spec=DEFAULT_SPEC,
+                prior: PriorMatching | None = None) -> MatchResult:
+    """Links between tasks of different plans, the lineage of every task, and per plan pair the new
+    and dropped tasks. `previous_lineage` keeps existing lineage ids; with `prior` (the last
+    matching) the unchanged leading plans keep their links and only the rest is matched."""
+    features = prepare_features(tasks, spec)
+    fingerprints = plan_fingerprints(features, overrides, spec)
     kept = kept_steps(features, fingerprints, prior)
     if kept.first_step < len(features.plans):
-        links = score_all_steps(features, fit_model(features, config), config, overrides, kept=kept)
+        links = link_plans(features, calibrate(features, spec), spec, overrides, kept)
     else:
         links = pd.DataFrame({column: kept.edges[column].iloc[0:0] for column in EDGE_COLUMNS})
     edges = pd.concat([kept.edges, links[list(EDGE_COLUMNS)]], ignore_index=True)
     return MatchResult(
         links=_with_kept(kept.links, describe_links(features, links)),
         lineage=assign_lineage(features, edges, previous_lineage),
-        plan_changes=plan_changes(features, edges),
-        plans=fingerprints, kept_plans=kept.plans,
+        plan_changes=plan_changes(features, edges), plans=fingerprints, kept_plans=kept.plans,
     )
+
+
+def calibrate(features: TaskFeatures, spec) -> Model:
+    """u from random pairs of consecutive plans; m and the continuity share by EM over the blocked
+    candidates of (a seeded draw of) the later tasks of every pair of consecutive plans."""
+    settings = spec["calibration"]
+    rng = np.random.default_rng(settings["seed"])
+    parts, sizes = [], []
+    for k in range(1, len(features.plans)):
+        earlier, later = features.rows_of_plan(k - 1), features.rows_of_plan(k)
+        if len(later) > settings["em_tasks_per_plan"]:
+            later = np.sort(rng.choice(later, settings["em_tasks_per_plan"], replace=False))
+        pairs = candidate_pairs(features, earlier, later, spec["blocking"])
+        pairs["plan_pair"] = np.full(len(pairs["left"]), k)
+        parts.append(pairs)
+        sizes.append(np.full((len(pairs["left"]), 2), (len(earlier), len(features.rows_of_plan(k)))))
+    candidates = compare(features, concat(parts) if parts else _no_pairs_with_plan(), spec)
+    sample = compare(features, sample_pairs(features, settings, settings["seed"]), spec)
+    size = np.concatenate(sizes) if sizes else np.zeros((0, 2))
+    return fit_model(sample, candidates, (size[:, 0], size[:, 1]), spec)
+
+
+def _no_pairs_with_plan() -> Pairs:
+    pairs = make_pairs([], [], "")
+    pairs["plan_pair"] = np.zeros(0, np.int64)
+    return pairs
+
+
+def link_plans(features: TaskFeatures, model: Model, spec, overrides: Sequence[LinkOverride] = (),
+               kept: KeptSteps | None = None, scored_steps: list | None = None) -> pd.DataFrame:
+    """Walk the plans in chain order; each later plan is linked to the open tails before it.
+    Returns every decided link (rows = task rows) of the steps not in `kept`; each step's scored
+    candidates are appended to `scored_steps` when given (explain reads them)."""
+    confirmed, rejected = resolve_overrides(features, overrides)
+    continued = [np.zeros(0, np.int64)] if kept is None else [kept.edges["left"].to_numpy(np.int64)[is_edge(kept.edges)]]
+    decided: list[Pairs] = []
+    for later_plan in range(max(1, kept.first_step if kept is not None else 1), len(features.plans)):
+        step = open_tails(features, later_plan, np.concatenate(continued), spec["observation"])
+        pairs = step_candidates(features, step, spec, confirmed, rejected)
+        scored = score_step(features, step, compare(features, pairs, spec), model, spec)
+        links = decide_links(scored, confirmed, spec)
+        if scored_steps is not None:
+            scored_steps.append(to_frame(scored))
+        decided.append(links)
+        continued.append(links["left"][is_edge(links)])
+    if not decided:
+        return pd.DataFrame({"left": np.zeros(0, np.int64), "right": np.zeros(0, np.int64), "status": []})
+    return to_frame(concat(decided))
+
+
+def step_candidates(features: TaskFeatures, step: ChainStep, spec, confirmed: pd.DataFrame,
+                    rejected: pd.DataFrame) -> Pairs:
+    """Blocked pairs of open tails × later tasks, overrides applied, each with the number of
+    complete plans it skips (0: a plain continuation)."""
+    pairs = candidate_pairs(features, step.tail_rows, step.later_rows, spec["blocking"])
+    pairs = apply_overrides(pairs, step.later_rows, confirmed, rejected)
+    skipped_of = np.zeros(features.size)
+    skipped_of[step.tail_rows] = step.skipped
+    pairs["complete_plans_skipped"] = skipped_of[pairs["left"]]
+    pairs["is_gap"] = pairs["complete_plans_skipped"] > 0
+    return pairs
+
+
+def score_step(features: TaskFeatures, step: ChainStep, compared: Pairs, model: Model, spec) -> Pairs:
+    """Evidence, the prior of each pair and the exclusive posteriors of one step.
+
+    A later task continues some open tail with prior `continuity`, spread over max(tails, later
+    tasks) partners; skipping g complete plans multiplies it by gap_return_rate^g."""
+    left, right = compared["left"], compared["right"]
+    continuity, rate = model.continuity, spec["observation"]["gap_return_rate"]
+    partners = max(len(step.tail_rows), len(step.later_rows), 1)
+    pair_prior = continuity * rate ** compared["complete_plans_skipped"] / partners
+    cap = spec["prior"]["max_mass"]
+    row_mass = min(continuity * float(np.sum(rate ** step.skipped)) / partners, cap)
+    col_mass = np.minimum(pair_prior * len(step.later_rows), cap)
+    weights = model.weights(compared)
+    evidence = sum(weights.values()) if weights else np.zeros(len(left))
+    posteriors = exclusive_posteriors(evidence, np.clip(pair_prior, 1e-12, 0.5), left - left.min(initial=0),
+                                      right - right.min(initial=0), row_mass, col_mass)
+    closeness = 1.0 - np.abs(features.relative_position[left] - features.relative_position[right])
+    return {**compared, **weights, **posteriors, "closeness": closeness}
 
 
 def _with_kept(kept_links: pd.DataFrame, new_links: pd.DataFrame) -> pd.DataFrame:
@@ -113,12 +160,3 @@ def _with_kept(kept_links: pd.DataFrame, new_links: pd.DataFrame) -> pd.DataFram
     if kept_links.empty or new_links.empty:  # concat with an empty frame would change column dtypes
         return new_links if kept_links.empty else kept_links[list(new_links.columns)]
     return pd.concat([kept_links[list(new_links.columns)], new_links], ignore_index=True)
-
-
-def explain_link(tasks: pd.DataFrame, from_plan: str, from_task, to_plan: str, to_task,
-                 config: MatchConfig = DEFAULT_CONFIG, overrides: Sequence[LinkOverride] = ()) -> dict:
-    """Every component score, shared titles and departments, and the decision for one pair
-    (see transforms.matching.explain; imported here so the facade offers the whole API)."""
-    from transforms.matching.explain import explain_link as explain
-
-    return explain(tasks, from_plan, from_task, to_plan, to_task, config, overrides)

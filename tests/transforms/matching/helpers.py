@@ -10,7 +10,8 @@ from transforms.matching.frames import TASK_COLUMNS
 
 
 def task(plan: str, no: int, text: str, departments=(), lines=None, *, titles=None, section: str = "1",
-         section_title: str = "加强知识产权保护", truncated: bool = False, position: int | None = None) -> dict:
+         section_title: str = "加强知识产权保护", truncated: bool = False, position: int | None = None,
+         complete: bool = True) -> dict:
     """One task row; department lines default to the names themselves, titles to the 《》 in the text."""
     start, _, end = plan.partition("-")
     return {
@@ -19,12 +20,15 @@ def task(plan: str, no: int, text: str, departments=(), lines=None, *, titles=No
         "section_title": section_title, "text": text, "departments": list(departments),
         "lineage_ids": list(lines) if lines is not None else list(departments),
         "cited_titles": list(titles) if titles is not None else re.findall(r"《([^《》]+)》", text),
-        "truncated": truncated,
+        "truncated": truncated, "plan_complete": complete and not truncated,
     }
 
 
 def frame(*rows: dict) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=list(TASK_COLUMNS))
+    """The tasks frame; a plan with a truncated task is partial."""
+    table = pd.DataFrame(list(rows), columns=list(TASK_COLUMNS))
+    table["plan_complete"] = table.groupby("plan_id")["plan_complete"].transform("all")
+    return table
 
 
 # Texts of made-up tasks, distinct enough that only the intended pairs match.

@@ -6,19 +6,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from transforms.matching.assignment import decide_links, one_to_one
-from transforms.matching.config import MatchConfig
-from transforms.matching.pairs import to_frame
+from transforms.matching.assignment import decide_links, one_to_one_rows
+from transforms.matching.comparisons import NULL
+from transforms.matching.pairs import from_frame, take, to_frame
+from transforms.matching.spec import DEFAULT_SPEC
 
-CONFIG = MatchConfig()
 
-
-def scored(rows, text_overlap=0.5):
+def scored(rows, text_overlap=0.5, closeness=0.5):
     """rows: (left, right, score, right_in_left, left_in_right); posteriors made consistent."""
     frame = pd.DataFrame(rows, columns=["left", "right", "score", "right_in_left", "left_in_right"])
     frame["text_overlap"] = text_overlap
     frame["text_containment"] = np.minimum(frame["right_in_left"], frame["left_in_right"])
-    frame["anchor_match"] = np.nan
+    frame["gamma_documents"] = NULL
+    frame["closeness"] = closeness
     frame["score_row"] = frame["score"]
     frame["score_col"] = frame["score"]
     frame["evidence_mass"] = frame["score"]
@@ -32,15 +32,25 @@ NO_CONFIRMED = pd.DataFrame(columns=["left", "right"], dtype=np.int64)
 
 
 def decided(rows, confirmed=NO_CONFIRMED, text_overlap=0.5):
-    links = to_frame(decide_links(scored(rows, text_overlap), confirmed, CONFIG))
+    links = to_frame(decide_links(scored(rows, text_overlap), confirmed, DEFAULT_SPEC))
     return {(int(r.left), int(r.right)): (r.status, r.role) for r in links.itertuples()}
 
 
 def test_assignment_maximises_total_evidence_not_the_single_best_pair():
     # greedy would take (0, 10) at 0.95 and leave 1 with nothing; the optimum pairs both
-    pairs = scored([(0, 10, 0.95, 0, 0), (0, 11, 0.9, 0, 0), (1, 10, 0.9, 0, 0)])
-    chosen = one_to_one(pairs, CONFIG)
+    pairs = from_frame(scored([(0, 10, 0.95, 0, 0), (0, 11, 0.9, 0, 0), (1, 10, 0.9, 0, 0)]))
+    chosen = take(pairs, one_to_one_rows(pairs, np.arange(3), DEFAULT_SPEC["decision"]))
     assert set(zip(chosen["left"], chosen["right"])) == {(0, 11), (1, 10)}
+
+
+def test_position_breaks_a_tie_between_equal_pairs_and_nothing_else():
+    pairs = scored([(0, 10, 0.9, 0, 0), (0, 11, 0.9, 0, 0), (0, 12, 0.92, 0, 0)])
+    pairs["closeness"] = [0.2, 0.9, 0.0]
+    pairs = from_frame(pairs)
+    tied = take(pairs, one_to_one_rows(pairs, np.arange(2), DEFAULT_SPEC["decision"]))
+    assert list(tied["right"]) == [11]
+    stronger = take(pairs, one_to_one_rows(pairs, np.arange(3), DEFAULT_SPEC["decision"]))
+    assert list(stronger["right"]) == [12]
 
 
 CASES = [

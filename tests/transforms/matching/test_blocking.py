@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
 from tests.transforms.matching.helpers import COPYRIGHT, EDUCATION, FINANCE, GEO, PATENT, SEEDS, frame, task
-from transforms.matching.blocking import candidate_pairs, department_pairs, ngram_pairs, sample_pairs, title_pairs
-from transforms.matching.config import MatchConfig
+from transforms.matching.blocking import candidate_pairs, department_pairs, document_pairs, ngram_pairs, sample_pairs
 from transforms.matching.features import prepare_features
 from transforms.matching.pairs import to_frame
+from transforms.matching.spec import DEFAULT_SPEC, with_settings
 
 TEXTS = [PATENT, COPYRIGHT, SEEDS, EDUCATION, FINANCE, GEO]
 # Force the rule-based path even for these tiny plans.
-BLOCKED = replace(MatchConfig(), exhaustive_pairs_max=0, ngram_top_k=1, neighbourhood_size=1)
+BLOCKED = with_settings(DEFAULT_SPEC, "blocking", exhaustive_pairs_max=0, ngram_top_k=1, neighbourhood_size=1)["blocking"]
+BLOCKING = DEFAULT_SPEC["blocking"]
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +22,7 @@ def features():
     earlier = [task("2019", i + 1, text, ["知识产权局" if i % 2 else "教育部"]) for i, text in enumerate(TEXTS)]
     later = [task("2020", i + 1, text.replace("推动", "推进"), ["知识产权局" if i % 2 else "教育部"])
              for i, text in enumerate(reversed(TEXTS))]
-    return prepare_features(frame(*earlier, *later))
+    return prepare_features(frame(*earlier, *later), DEFAULT_SPEC)
 
 
 def rows(features, plan):
@@ -40,15 +39,15 @@ def same_text_pairs(features):
 
 
 def test_ordinary_plans_are_compared_exhaustively(features):
-    pairs = candidate_pairs(features, rows(features, "2019"), rows(features, "2020"), MatchConfig())
+    pairs = candidate_pairs(features, rows(features, "2019"), rows(features, "2020"), BLOCKING)
     assert len(pairs["left"]) == 36 and set(pairs["rule"]) == {"all"}
 
 
-@pytest.mark.parametrize("rule", [ngram_pairs, title_pairs], ids=["ngram", "title"])
+@pytest.mark.parametrize("rule", [ngram_pairs, document_pairs], ids=["ngram", "document"])
 def test_blocking_rules_find_the_reordered_partners(features, rule):
     found = pair_set(rule(features, rows(features, "2019"), rows(features, "2020"), BLOCKED))
     expected = same_text_pairs(features)
-    if rule is title_pairs:  # only tasks citing 《》 titles
+    if rule is document_pairs:  # only tasks naming documents
         expected = {(0, 11), (1, 10), (2, 9)}
     assert expected <= found
 
@@ -71,7 +70,7 @@ def test_union_of_rules_is_smaller_than_all_pairs_and_keeps_true_pairs(features)
 
 
 def test_u_sample_covers_small_plan_pairs_whole_and_is_seeded(features):
-    assert len(sample_pairs(features, MatchConfig())["left"]) == 36
-    small = replace(MatchConfig(), u_sample_pairs=10)
-    once, again = to_frame(sample_pairs(features, small)), to_frame(sample_pairs(features, small))
+    assert len(sample_pairs(features, DEFAULT_SPEC["calibration"], seed=0)["left"]) == 36
+    small = with_settings(DEFAULT_SPEC, "calibration", u_sample_pairs=10)["calibration"]
+    once, again = to_frame(sample_pairs(features, small, seed=0)), to_frame(sample_pairs(features, small, seed=0))
     assert once.equals(again) and len(once) == 10

@@ -1,127 +1,82 @@
-"""Comparison signals and levels on pairs of hand-made tasks (one case per behaviour)."""
+"""Comparison levels: text, named documents (bracketed or not), department lines."""
 
 from __future__ import annotations
 
-import math
+import numpy as np
 
-import pandas as pd
-import pytest
-
-from tests.transforms.matching.helpers import COPYRIGHT, EDUCATION, PATENT, frame, task
-from transforms.matching.anchors import bare_instruments, normalize_anchor
-from transforms.matching.comparisons import (
-    ANCHOR_EXACT,
-    ANCHOR_MENTION,
-    ANCHOR_ONE_SIDED,
-    ANCHOR_RELATED,
-    ANCHORS,
-    DEPARTMENTS,
-    TEXT,
-    compare,
-)
+from tests.transforms.matching.helpers import COPYRIGHT, EDUCATION, FINANCE, GEO, PATENT, SEEDS, frame, task
+from transforms.matching.comparisons import NULL, SIGNAL_COLUMNS, compare
+from transforms.matching.documents import document_key
 from transforms.matching.features import prepare_features
-from transforms.matching.pairs import make_pairs, to_frame
-from transforms.matching.text import fold, normalize_text
+from transforms.matching.pairs import make_pairs
+from transforms.matching.spec import DEFAULT_SPEC
+
+FILLER = [EDUCATION, FINANCE, GEO, SEEDS]
 
 
-def signals(earlier: dict, later: dict) -> pd.Series:
-    features = prepare_features(frame(earlier, later))
-    return to_frame(compare(features, make_pairs([0], [1], "test"), workers=1)).iloc[0]
+def compared(earlier: dict, later: dict, *others: dict):
+    features = prepare_features(frame(earlier, *others, later), DEFAULT_SPEC)
+    rows = features.tasks.reset_index()
+    left = rows[(rows["plan_id"] == earlier["plan_id"]) & (rows["task_no"] == earlier["task_no"])].index[0]
+    right = rows[(rows["plan_id"] == later["plan_id"]) & (rows["task_no"] == later["task_no"])].index[0]
+    return compare(features, make_pairs([left], [right], "test"), DEFAULT_SPEC), features, (left, right)
 
 
-CASES = [
-    # (id, earlier task, later task, signal, expected value)
-    ("campaign year tokens are ignored: 剑网2015 ~ 剑网2020",
-     task("2015", 1, "开展打击网络侵权盗版“剑网2015”专项行动。"),
-     task("2020", 1, "开展打击网络侵权盗版“剑网2020”专项行动。"), "anchor_match", ANCHOR_EXACT),
-    ("龙腾2020 ~ 龙腾2021, and the texts then read the same",
-     task("2020", 1, "组织开展知识产权海关保护“龙腾2020”专项行动。"),
-     task("2021", 1, "组织开展知识产权海关保护“龙腾2021”专项行动。"), "text_ratio", 1.0),
-    ("the state prefix of a law title is dropped",
-     task("2016", 1, "推动《中华人民共和国著作权法》修订。"), task("2020", 1, COPYRIGHT), "anchor_match", ANCHOR_EXACT),
-    ("a law and its implementing regulation are related documents",
-     task("2020", 1, COPYRIGHT), task("2021", 1, "推进修改《著作权法实施条例》。"), "anchor_match", ANCHOR_RELATED),
-    ("a law named without 《》 is the same law",
-     task("2016", 1, "积极推动著作权法第三次修订。"), task("2020", 1, COPYRIGHT), "anchor_match", ANCHOR_EXACT),
-    ("a title written without 《》 counts as a mention",
-     task("2015", 1, "修订展会知识产权保护办法，加强展会执法。"), task("2016", 1, "修订《展会知识产权保护办法》。"),
-     "anchor_match", ANCHOR_MENTION),
-    ("a law few tasks name is a specific anchor",
-     task("2016", 1, "积极推动著作权法第三次修订。"), task("2020", 1, COPYRIGHT), "anchor_specific", 1.0),
-    ("titles on one side only",
-     task("2016", 1, EDUCATION), task("2020", 1, PATENT), "anchor_match", ANCHOR_ONE_SIDED),
-    ("no titles on either side: unknown",
-     task("2016", 1, EDUCATION), task("2020", 1, EDUCATION), "anchor_match", None),
-    ("a renamed department on the same line is the same department",
-     task("2016", 1, EDUCATION, ["工商总局"], ["samr"]), task("2020", 1, EDUCATION, ["市场监管总局"], ["samr"]),
-     "department_overlap", 1.0),
-    ("no department clause: department evidence unknown",
-     task("2015", 1, EDUCATION), task("2020", 1, EDUCATION, ["教育部"], ["moe"]), "department_overlap", None),
-    ("same lead department line",
-     task("2016", 1, EDUCATION, ["教育部", "知识产权局"]), task("2020", 1, EDUCATION, ["教育部"]),
-     "lead_department", 1.0),
-    ("a truncated task is compared with the other task's prefix",
-     task("2020", 1, EDUCATION), task("2021", 1, EDUCATION[:12], truncated=True), "text_ratio", 1.0),
-    ("a truncated task's surviving text is contained in the full one",
-     task("2020", 1, EDUCATION), task("2021", 1, EDUCATION[:14], truncated=True), "text_containment", 1.0),
-    ("unrelated texts share no rare content",
-     task("2016", 1, EDUCATION), task("2020", 1, PATENT), "text_overlap", 0.0),
-]
+def fillers(plan: str, start: int) -> list[dict]:
+    return [task(plan, start + i, text) for i, text in enumerate(FILLER)]
 
 
-@pytest.mark.parametrize(("earlier", "later", "column", "expected"),
-                         [case[1:] for case in CASES], ids=[case[0] for case in CASES])
-def test_signal(earlier, later, column, expected):
-    value = signals(earlier, later)[column]
-    if expected is None:
-        assert math.isnan(value)
-    else:
-        assert value == pytest.approx(expected)
+def test_document_keys_drop_the_state_prefix_editions_qualifiers_and_unify_connectives():
+    assert document_key("中华人民共和国著作权法（2020年修正）") == "著作权法"
+    assert document_key("作品自愿登记试行办法") == "作品自愿登记办法"
+    assert document_key("生物遗传资源获取和惠益分享管理条例") == document_key("生物遗传资源获取与惠益分享管理条例")
 
 
-LEVEL_CASES = [
-    ("identical texts are near-identical", TEXT, {"text_ratio": 0.95, "text_overlap": 1.0, "text_containment": 1.0, "text_specific": 5.0},
-     "near-identical (ratio ≥ 0.9)"),
-    ("a part of the other task is contained", TEXT, {"text_ratio": 0.5, "text_overlap": 0.6, "text_containment": 0.9, "text_specific": 3.0},
-     "one contained in the other (≥ 0.8)"),
-    ("nothing shared falls to else", TEXT, {"text_ratio": 0.1, "text_overlap": 0.0, "text_containment": 0.0, "text_specific": 0.0}, "else"),
-    ("a mention is as good as the same title", ANCHORS, {"anchor_match": ANCHOR_MENTION, "anchor_specific": 0.0},
-     "same document named"),
-    ("a shared specific anchor", ANCHORS, {"anchor_match": ANCHOR_EXACT, "anchor_specific": 1.0},
-     "same specific document named"),
-    ("missing anchors weigh nothing", ANCHORS, {"anchor_match": float("nan"), "anchor_specific": float("nan")},
-     "anchor_match unknown"),
-    ("same lead with most lines shared", DEPARTMENTS, {"department_overlap": 0.6, "lead_department": 1.0},
-     "same lead, mostly the same"),
-]
+def test_a_document_named_without_brackets_is_found_through_the_vocabulary():
+    """2016 writes 专利法第四次修订, 2020 writes 《专利法》: the bare name is the same document."""
+    earlier = task("2016", 1, "积极推进专利法第四次修订工作。", ["知识产权局"])
+    later = task("2020", 1, "配合做好《中华人民共和国专利法》修改，完善审查标准。", ["知识产权局"])
+    pairs, features, (left, right) = compared(earlier, later, *fillers("2016", 2), *fillers("2020", 2))
+    assert "专利法" in features.documents[left] and "专利法" in features.documents[right]
+    assert pairs["gamma_documents"][0] == 0  # a specific named document shared
 
 
-@pytest.mark.parametrize(("comparison", "values", "label"), [case[1:] for case in LEVEL_CASES],
-                         ids=[case[0] for case in LEVEL_CASES])
-def test_level(comparison, values, label):
-    index = comparison.level_index(pd.DataFrame([values]))[0]
-    assert comparison.levels[index].label == label
+def test_the_longest_name_wins_and_generic_words_are_no_document():
+    earlier = task("2019", 1, "推进《专利法实施细则》修订，制定《办法》。", ["知识产权局"])
+    later = task("2020", 1, "落实《专利法》，出台相关办法。", ["知识产权局"])
+    pairs, features, (left, right) = compared(earlier, later, *fillers("2019", 2), *fillers("2020", 2))
+    assert features.documents[left] == {"专利法实施细则"} and features.documents[right] == {"专利法"}
+    assert pairs["gamma_documents"][0] == 2  # related (one name starts with the other), not shared
 
 
-@pytest.mark.parametrize("comparison", [TEXT, ANCHORS, DEPARTMENTS], ids=lambda c: c.name)
-def test_levels_are_ordered_null_first_else_last(comparison):
-    assert comparison.levels[-1].label == "else"
-    nulls = [i for i, level in enumerate(comparison.levels) if level.is_null]
-    assert nulls in ([], [0])
+def test_tasks_naming_no_document_give_no_document_evidence():
+    pairs, _, _ = compared(task("2019", 1, EDUCATION), task("2020", 1, FINANCE))
+    assert pairs["gamma_documents"][0] == NULL
 
 
-def test_normalisation_drops_years_punctuation_and_width():
-    assert normalize_text("开展“剑网２０１５”专项行动（2021—2022年）。") == "开展剑网专项行动"
-    assert normalize_anchor("《中华人民共和国专利法》") == "专利法"
-    assert normalize_anchor("《中华人民共和国著作权法（2020年修正）》") == "著作权法"
+def test_department_lines_agree_through_the_reform_lineage_and_never_know_missing_clauses():
+    renamed = compared(task("2017", 1, COPYRIGHT, ["版权局"], ["中央宣传部"]),
+                       task("2020", 1, COPYRIGHT, ["中央宣传部"], ["中央宣传部"]))[0]
+    overlap = compared(task("2019", 1, PATENT, ["商务部", "知识产权局"]), task("2020", 1, PATENT, ["知识产权局"]))[0]
+    other = compared(task("2019", 1, PATENT, ["商务部"]), task("2020", 1, PATENT, ["教育部"]))[0]
+    unknown = compared(task("2019", 1, PATENT), task("2020", 1, PATENT, ["教育部"]))[0]
+    assert [p["gamma_departments"][0] for p in (renamed, overlap, other, unknown)] == [0, 1, 2, NULL]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("积极推进专利法第四次修订和《专利代理条例》修订工作", ["专利法"]),  # the 2016 plan's style
-    ("加快反不正当竞争法修订工作", ["反不正当竞争法"]),
-    ("推动修订著作权法实施条例", ["著作权法", "著作权法实施条例"]),
-    ("依法打击侵权，加强知识产权执法和司法保护，健全法律法规", []),  # 法 inside ordinary words
-    ("研究制定实施条例，探索新方法，完善管理办法", []),  # generic stems, 方法, bare 办法
-])
-def test_bare_laws_and_regulations_are_read_from_plain_text(text, expected):
-    assert bare_instruments(fold(text)) == expected
+def test_text_levels_run_from_near_identical_to_else():
+    same = compared(task("2019", 1, PATENT), task("2020", 1, PATENT))[0]
+    unrelated = compared(task("2019", 1, PATENT), task("2020", 1, EDUCATION))[0]
+    levels = DEFAULT_SPEC["comparison"][0]["levels"]
+    assert same["gamma_text"][0] == 0 and unrelated["gamma_text"][0] == len(levels) - 1
+
+
+def test_a_truncated_task_is_compared_on_its_surviving_prefix():
+    cut = task("2021", 1, PATENT[:15], truncated=True)
+    pairs = compared(task("2020", 1, PATENT), cut)[0]
+    assert pairs["text_ratio"][0] == 1.0 and pairs["text_containment"][0] >= 0.8
+
+
+def test_every_signal_is_a_column():
+    pairs = compared(task("2019", 1, PATENT), task("2020", 1, PATENT))[0]
+    assert set(SIGNAL_COLUMNS) <= set(pairs) and all(f"gamma_{e['name']}" in pairs for e in DEFAULT_SPEC["comparison"])
+    assert np.isfinite(pairs["text_overlap"]).all()

@@ -5,17 +5,15 @@ On the real plans of ../shared/plans, parsed with the real parser and registry.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 import pytest
 
 from tests.transforms.matching.test_gold import source_tasks
-from transforms.matching.config import DEFAULT_CONFIG
 from transforms.matching.evaluation import evaluate_gold, read_gold
 from transforms.matching.frames import tasks_frame
 from transforms.matching.incremental import PriorMatching
 from transforms.matching.matcher import LinkOverride, match_plans
+from transforms.matching.spec import DEFAULT_SPEC, with_settings
 
 LINK_KEY = ["from_plan", "from_task_key", "to_plan", "to_task_key"]
 
@@ -98,8 +96,8 @@ def test_an_override_naming_a_plan_rematches_from_that_plan(all_tasks, before):
 
 
 def test_other_matcher_settings_rebuild_the_series(all_tasks, before):
-    stricter = replace(DEFAULT_CONFIG, threshold=0.9)
-    after = match_plans(plans_up_to(all_tasks, "2020"), before.lineage, config=stricter, prior=prior_of(before))
+    stricter = with_settings(DEFAULT_SPEC, "decision", threshold=0.9)
+    after = match_plans(plans_up_to(all_tasks, "2020"), before.lineage, spec=stricter, prior=prior_of(before))
     assert after.kept_plans == 0
 
 

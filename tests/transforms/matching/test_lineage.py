@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from tests.transforms.matching.helpers import (
     COPYRIGHT, CUSTOMS, EDUCATION, FINANCE, GEO, PATENT, PIRACY, SEEDS, frame, task,
 )
-from transforms.matching.config import MatchConfig
+from transforms.matching.spec import DEFAULT_SPEC, with_settings
 from transforms.matching.matcher import LinkOverride, match_plans
 
 ALL = [PATENT, COPYRIGHT, CUSTOMS, PIRACY, SEEDS, EDUCATION, FINANCE, GEO]
@@ -48,7 +46,8 @@ def test_a_task_absent_in_between_links_to_its_last_appearance():
 
 
 def test_no_gap_link_beyond_the_window():
-    result = match_plans(series("2016", "2017", "2019"), config=replace(MatchConfig(), gap_window_years=2))
+    result = match_plans(series("2016", "2017", "2019"),
+                         spec=with_settings(DEFAULT_SPEC, "observation", calendar_window_years=2))
     assert not same_lineage(result, ("2016", 8), ("2019", 1))
 
 
