@@ -12,13 +12,35 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from flows.commands import register_all
 from flows.commands.options import CsvOption, DbOption, Lang, LangOption, data_console, db_path, fail
 from flows.queries import read_only, run_query
 
+
+
+class NamedErrors(TyperGroup):
+    """The one boundary where an expected failure of any command (a bad warehouse, catalogue or
+    override file, a damaged DuckDB file) becomes `error: …` on stderr and exit 1, never a traceback.
+    Failures of single sources never get here: the flows report them by name and go on."""
+
+    def invoke(self, ctx):
+        from transforms.models import PlanError
+        from warehouse.connection import WarehouseError, damaged, is_damage
+
+        try:
+            return super().invoke(ctx)
+        except (WarehouseError, PlanError) as exc:
+            fail(str(exc))
+        except Exception as exc:
+            if not is_damage(exc):
+                raise  # a bug: its traceback is what a report of it needs
+            fail(str(damaged(None, exc)))
+
+
 app = typer.Typer(help="Compare China's yearly national IP-strategy promotion plans across years.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
+                  no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None, cls=NamedErrors)
 console = Console()
 
 
@@ -113,10 +135,14 @@ def sql(query: Annotated[str, typer.Argument(help="A SELECT over the documented 
     """
     import duckdb
 
+    from warehouse.connection import is_damage
+
     with read_only(db_path(db)) as con:
         try:
             result = run_query(con, query)
         except duckdb.Error as exc:
+            if is_damage(exc):
+                raise  # read_only names the damaged file
             fail(f"query failed: {exc}")
     _print(result, as_csv=csv)
 
@@ -143,13 +169,5 @@ def _exit_on_failure(summary) -> None:
 
 
 def main() -> None:
-    import sys
-
-    from warehouse.connection import WarehouseError
-
     register_all(app)
-    try:
-        app()
-    except WarehouseError as exc:
-        data_console(stderr=True).print(f"error: {exc}", style="red")
-        sys.exit(1)
+    app()

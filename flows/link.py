@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.steps import (check_links, load_registry_and_catalogue, match, open_warehouse, overrides_file,
+from flows.steps import (check_links, check_run_files, load_registry_and_catalogue, match, open_warehouse, overrides_file,
                          progress_advance, progress_start, read_link_inputs, read_overrides_text, write_links)
 from transforms.matching.overrides import parse_overrides
 from warehouse.link_state import link_fingerprint, record_linked
@@ -58,6 +58,7 @@ def link_plans(db: str | None = None, overrides: str | None = None, rebuild: boo
     """Match the plans that are new or changed (all of them with `rebuild`) against the
     lineages already there; write and check in one transaction."""
     progress_start(LINK, 1)
+    check_run_files(db, None, overrides)  # every decision names a known plan; PlanError names file and line
     registry, _ = load_registry_and_catalogue()
     overrides_text = read_overrides_task(overrides or overrides_file(db))
     decisions = parse_overrides(overrides_text)

@@ -19,7 +19,6 @@ Read/parse go to a Dask cluster with `dask="tcp://scheduler:8786"` (or `"local"`
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from prefect import flow, get_run_logger
 from flows.ingest import IngestSummary, ingest_sources
 from flows.link import LinkSummary, link_plans
 from flows.report_files import DEFAULT_OUT
-from flows.steps import (inbox_dir, is_url, open_warehouse, progress_advance, progress_start,
+from flows.steps import (check_run_files, inbox_dir, is_url, open_warehouse, progress_advance, progress_start,
                          warehouse_path)
 from sources.fetch import FetchPolicy
 
@@ -99,6 +98,7 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
 
     `ipplans ingest` runs it with `use_inbox=False, reports=False`: only the paths given.
     """
+    check_run_files(db, catalogue_file, overrides)  # a bad catalogue or overrides file stops the run here
     inbox_folder = Path(inbox) if inbox else inbox_dir(db)
     inputs = collect_inputs(paths or [], inbox_folder if use_inbox else None, catalogue, catalogue_file)
     summary = PipelineSummary(reports_dir=str(Path(out) if out else DEFAULT_OUT) if reports else None)
@@ -215,10 +215,9 @@ def describe_inputs(inputs: list[Input]) -> list[dict]:
 
 
 def _file_sha256(location: str) -> str | None:
-    path = Path(location)
-    if is_url(location) or not path.is_file():
-        return None
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    from sources.read import file_sha256  # size checked first, hashed in chunks, never raises
+
+    return None if is_url(location) else file_sha256(Path(location))
 
 
 def _start_run(db, inputs: list[Input], command: str):

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import connect
+from warehouse.connection import connect, reporting_damage
 
 
 @contextmanager
 def read_only(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = connect(db, read_only=True)
     try:
-        yield con
+        with reporting_damage(db):
+            yield con
     finally:
         con.close()
 

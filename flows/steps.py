@@ -14,6 +14,7 @@ reports go to `reports/` under the current directory.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from transforms.models import ParsedPlan, SourceText
-from warehouse.connection import connect, default_db_path
+from warehouse.connection import connect, default_db_path, reporting_damage
 from warehouse.load import LoadResult, PlanLoad, loaded_sha256, prepare_load, write_load
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "sources" / "samples"
@@ -153,7 +154,8 @@ def write(con: duckdb.DuckDBPyConnection, load: PlanLoad) -> LoadResult:
 def open_warehouse(db: str | Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     con = connect(db)
     try:
-        yield con
+        with reporting_damage(warehouse_path(db)):
+            yield con
     finally:
         con.close()
 
@@ -169,10 +171,33 @@ def read_link_inputs(con: duckdb.DuckDBPyConnection, registry, rebuild: bool = F
     return read_tasks_frame(con, registry), read_previous_lineage(con), prior
 
 
-def read_overrides_text(path: Path) -> str:
-    """The curated link decisions file as text; a missing file means none."""
-    path = Path(path)
-    return path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+def read_overrides_text(path: Path, known_plans=None) -> str:
+    """The curated link decisions file as text, every row checked (PlanError naming file and line);
+    a missing file means none."""
+    from sources.overrides import read_overrides_file
+
+    return read_overrides_file(Path(path), known_plans)
+
+
+def check_run_files(db: str | Path | None, catalogue_file: str | None, overrides: str | None) -> None:
+    """Read the catalogue and the overrides file first: a bad one stops a run before any source is
+    read or loaded (PlanError naming the file and the line). An override must name a plan of the
+    catalogue or of the warehouse."""
+    _, catalogue = load_registry_and_catalogue(catalogue_file)
+    path = Path(overrides) if overrides else overrides_file(db)
+    if os.path.lexists(path):
+        read_overrides_text(path, {entry.period for entry in catalogue} | _warehouse_plan_ids(db))
+
+
+def _warehouse_plan_ids(db: str | Path | None) -> set[str]:
+    if not os.path.exists(warehouse_path(db)):
+        return set()
+    con = connect(warehouse_path(db), read_only=True)
+    try:
+        with reporting_damage(warehouse_path(db)):
+            return {row[0] for row in con.execute("select plan_id from raw_plans").fetchall()}
+    finally:
+        con.close()
 
 
 def links_stale(con: duckdb.DuckDBPyConnection, overrides_text: str) -> bool:

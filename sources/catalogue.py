@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from sources.read import read_file_bytes
 from transforms.models import PlanError
 
 COLUMNS = ("period", "title", "doc_number", "issued_on", "issuer", "official_url", "tasks_stated", "notes")
@@ -42,13 +43,31 @@ def load_catalogue(extra: Path | None = None) -> list[CatalogueEntry]:
     packaged = resources.files("sources").joinpath("reference/plan_catalogue.csv")
     entries = {entry.period: entry for entry in _read_csv(packaged.read_text(encoding="utf-8"), str(packaged))}
     if extra is not None:
-        extra = Path(extra)
-        try:
-            text = extra.read_text(encoding="utf-8-sig")  # spreadsheet exports often start with a BOM
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PlanError(str(extra), f"cannot read catalogue: {exc}") from exc
+        text = _read_text(Path(extra))
         entries.update((entry.period, entry) for entry in _read_csv(text, str(extra)))
     return sorted(entries.values(), key=lambda entry: (entry.period_start, entry.period_end))
+
+
+def parse_period(period: str) -> tuple[int, int] | None:
+    """(start, end) of a plan id such as "2020" or "2021-2022"; None when it is not one."""
+    match = _PERIOD.fullmatch(period)
+    if not match:
+        return None
+    start = int(match.group(1))
+    end = int(match.group(2) or start)
+    return None if match.group(2) and end <= start else (start, end)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = read_file_bytes(path)
+    except PlanError as exc:
+        raise PlanError(str(path), f"cannot read catalogue: {exc.problem}") from exc
+    try:
+        return data.decode("utf-8-sig")  # spreadsheet exports often start with a BOM
+    except UnicodeDecodeError as exc:
+        raise PlanError(str(path), f"catalogue is not UTF-8 text (invalid byte at position {exc.start}); "
+                                   "save it as UTF-8 CSV") from exc
 
 
 def entry_for_period(catalogue: list[CatalogueEntry], period_start: int,
@@ -62,6 +81,13 @@ def entry_for_period(catalogue: list[CatalogueEntry], period_start: int,
 
 def _read_csv(text: str, where: str) -> list[CatalogueEntry]:
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _entries(reader, where)
+    except csv.Error as exc:
+        raise PlanError(where, f"line {reader.line_num}: not valid CSV ({exc})") from exc
+
+
+def _entries(reader: csv.DictReader, where: str) -> list[CatalogueEntry]:
     header = tuple(reader.fieldnames or ())
     if sorted(header) != sorted(COLUMNS):
         raise PlanError(where, f"catalogue columns must be {', '.join(COLUMNS)}; found {', '.join(header) or 'none'}")
@@ -82,13 +108,11 @@ def _read_csv(text: str, where: str) -> list[CatalogueEntry]:
 def _entry(row: dict[str, str], where: str) -> CatalogueEntry:
     cells = {column: (row[column].strip() or None) for column in COLUMNS}
     period = cells["period"] or ""
-    match = _PERIOD.fullmatch(period)
-    if not match:
+    if not _PERIOD.fullmatch(period):
         raise PlanError(where, f"period {period!r} is not YYYY or YYYY-YYYY")
-    start = int(match.group(1))
-    end = int(match.group(2) or start)
-    if match.group(2) and end <= start:
+    if parse_period(period) is None:
         raise PlanError(where, f"period {period!r} must end in a later year than it starts")
+    start, end = parse_period(period)
     url = cells["official_url"]
     if url and not url.startswith(("http://", "https://")):
         raise PlanError(where, f"official_url {url!r} is not an http(s) URL")

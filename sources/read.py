@@ -7,7 +7,12 @@ It knows nothing about plans; `transforms.parse` does.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from transforms.models import PlanError, SourceText
@@ -24,17 +29,99 @@ CONTENT_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/pla
 # keeps charset-normalizer from "finding" an exotic code page for random bytes.
 CJK_ENCODINGS = ["gb18030", "big5", "utf_16", "utf_32"]
 MAX_SOURCE_BYTES = 20_000_000
+HASH_CHUNK_BYTES = 1 << 20  # hashing reads this much at a time, so memory stays flat whatever the file size
+
+# What an OSError from opening or reading a file means for the person who named it.
+_OS_PROBLEMS = {
+    errno.ENOENT: "no such file",
+    errno.EACCES: "permission denied: the file cannot be read by this user",
+    errno.EPERM: "permission denied: the file cannot be read by this user",
+    errno.EISDIR: "a folder, not a regular file",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.ENAMETOOLONG: "the path or file name is too long for the file system",
+    errno.ELOOP: "too many levels of symbolic links",
+    errno.EIO: "input/output error while reading (a damaged disk or a file that cannot be read as data)",
+}
 
 
 def read_source(path: Path) -> SourceText:
     """Read a local file; the source name is the file name as given."""
     path = Path(path)
-    if not path.is_file():
-        raise PlanError(path.name, f"no such file: {path}")
-    size = path.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        raise PlanError(path.name, f"file is too large ({size} bytes; the limit is {MAX_SOURCE_BYTES})")
-    return read_bytes(path.name, str(path), path.read_bytes())
+    source_format(path.name)  # an unsupported file is refused before any of it is read
+    return read_bytes(path.name, str(path), read_file_bytes(path))
+
+
+def read_file_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; any other outcome is a PlanError naming it."""
+    with open_regular_file(path) as (file, size):
+        if size > limit:
+            raise PlanError(Path(path).name, f"file is too large ({size} bytes; the limit is {limit})")
+        data = _read_at_most(file, limit + 1)
+    if len(data) > limit:  # the size on disk lied (a growing file, a special file)
+        raise PlanError(Path(path).name, f"file is too large (more than {limit} bytes)")
+    return data
+
+
+def file_sha256(path: Path, limit: int = MAX_SOURCE_BYTES) -> str | None:
+    """The sha256 of a readable file of at most `limit` bytes, read in chunks; None for any other file
+    (reading it will refuse it with the reason)."""
+    try:
+        with open_regular_file(path) as (file, size):
+            if size > limit:
+                return None
+            digest, read = hashlib.sha256(), 0
+            while chunk := _read_at_most(file, HASH_CHUNK_BYTES):
+                read += len(chunk)
+                if read > limit:
+                    return None
+                digest.update(chunk)
+            return digest.hexdigest()
+    except PlanError:
+        return None
+
+
+@contextmanager
+def open_regular_file(path: Path) -> Iterator[tuple[object, int]]:
+    """(open binary file, size) of a regular file. The one place where opening or reading a local
+    file can fail: every OSError leaves here as a PlanError naming the file and the problem.
+
+    The file is opened without blocking, so a FIFO given as a plan cannot hang the run waiting
+    for a writer; what was opened is then checked to be a regular file.
+    """
+    path = Path(path)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise PlanError(path.name, _os_problem(exc, path)) from exc
+    try:
+        with os.fdopen(descriptor, "rb") as file:
+            mode = os.fstat(descriptor)
+            if not stat.S_ISREG(mode.st_mode):
+                raise PlanError(path.name, f"{_kind(mode.st_mode)}, not a regular file: {path}")
+            yield file, mode.st_size
+    except OSError as exc:
+        raise PlanError(path.name, _os_problem(exc, path)) from exc
+
+
+def _read_at_most(file, count: int) -> bytes:
+    chunks, left = [], count
+    while left > 0 and (chunk := file.read(min(left, HASH_CHUNK_BYTES))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _os_problem(exc: OSError, path: Path) -> str:
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return f"broken symbolic link to {os.readlink(path)}: {path}"
+    problem = _OS_PROBLEMS.get(exc.errno, f"cannot read the file ({exc.strerror or exc})")
+    return f"{problem}: {path}"
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def source_format(name: str, content_type: str | None = None) -> str:

@@ -7,11 +7,11 @@ read differently (beyond one being cut short), the difference is recorded.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 import pandas as pd
 
+from transforms.chardiff import char_opcodes
 from transforms.frames import PlanCopy
 from transforms.normalize import compact
 
@@ -99,10 +99,13 @@ def _task_differences(first: PlanCopy, second: PlanCopy, plan_id: str) -> list[d
 
 
 def char_diff(a: str, b: str, context: int = 6) -> str:
-    """A compact character diff: `全面[-改革-]创新{+改革+}试验`, with a little context around each change."""
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    """A compact character diff: `全面[-改革-]创新{+改革+}试验`, with a little context around each change.
+    Texts too long to compare character by character are recorded as differing, with their lengths."""
+    opcodes, exact = char_opcodes(a, b)
+    if not exact:
+        return f"differs: {len(a)} and {len(b)} characters, too long to compare character by character"
     pieces = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             segment = a[i1:i2]
             if len(segment) > 2 * context:

@@ -10,7 +10,10 @@ default 30), then fails with a clear message.
 from __future__ import annotations
 
 import os
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -20,8 +23,34 @@ DEFAULT_DB = Path("data") / "ipplans.duckdb"
 LOCK_WAIT_SECONDS = 30.0
 
 
+# What DuckDB says when blocks of the file are damaged or missing (bad checksum, truncated file).
+_DAMAGE_SIGNS = ("corrupt database file", "could not read enough bytes", "not a valid duckdb database file")
+
+
 class WarehouseError(RuntimeError):
     """The warehouse cannot be opened or used; the message says why and what to do."""
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether `exc` is DuckDB reporting a damaged warehouse file rather than a bad query."""
+    return isinstance(exc, duckdb.Error) and any(sign in str(exc).lower() for sign in _DAMAGE_SIGNS)
+
+
+def damaged(path: Path | str | None, exc: BaseException) -> WarehouseError:
+    where = f"the warehouse file {path}" if path is not None else "the warehouse file"
+    return WarehouseError(f"{where} is damaged ({exc}); restore it from a backup, or move it away and run "
+                          "`ipplans run` to build it again from the plans")
+
+
+@contextmanager
+def reporting_damage(path: Path | str | None) -> Iterator[None]:
+    """Turn DuckDB finding a damaged file (on any query inside) into a WarehouseError naming the file."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        if is_damage(exc):
+            raise damaged(path, exc) from exc
+        raise
 
 
 def default_db_path() -> Path:
@@ -60,16 +89,27 @@ def connect(path: Path | str | None = None, *, read_only: bool = False,
     if read_only:
         require_warehouse(path)
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(f"cannot create the warehouse at {path}: {_folder_problem(path, exc)}") from exc
     con = _open_waiting(path, read_only, wait_seconds)
     if not read_only:
         apply_schema(con)
     return con
 
 
+def _folder_problem(path: Path, exc: OSError) -> str:
+    blocking = next((parent for parent in reversed(path.parents)
+                     if os.path.exists(parent) and not os.path.isdir(parent)), None)
+    if blocking is not None:
+        return f"{blocking} is a file, not a folder"
+    return f"{exc.strerror or exc} ({exc.filename or path.parent})"
+
+
 def require_warehouse(path: Path) -> None:
     """Raise WarehouseError unless a warehouse file exists at `path`."""
-    if not Path(path).exists():
+    if not os.path.exists(path):  # os.path: a path too long for the file system is "not there" too
         raise WarehouseError(f"no warehouse at {path}: run `ipplans run` or `ipplans ingest` first")
 
 
@@ -89,11 +129,12 @@ def _open_waiting(path: Path, read_only: bool, wait_seconds: float) -> duckdb.Du
                     f"{path} is in use by another ipplans process (waited {wait_seconds:.0f} s); "
                     "try again when it has finished") from exc
             if not announced:
-                print(f"waiting for another process to release {path} …", flush=True)
+                # stderr: a command's --csv output on stdout must stay pure data
+                print(f"waiting for another process to release {path} …", file=sys.stderr, flush=True)
                 announced = True
             time.sleep(0.25)
         except duckdb.Error as exc:  # e.g. a file that is not a DuckDB database
-            raise WarehouseError(f"cannot open {path}: {exc}") from exc
+            raise (damaged(path, exc) if is_damage(exc) else WarehouseError(f"cannot open {path}: {exc}")) from exc
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -9,7 +9,8 @@ changes are therefore folded into the change, so a reader sees whole phrases rep
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from transforms.chardiff import char_opcodes
 
 MIN_MATCH = 2  # shorter matches between two changes are shown as changed
 
@@ -39,8 +40,7 @@ def char_diff(old: str, new: str) -> tuple[list[Piece], list[Piece]]:
 
 
 def _merged_opcodes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
-    # autojunk off: its heuristic treats frequent characters as junk, which hides real matches in long texts
-    opcodes = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    opcodes, _ = char_opcodes(old, new)  # bounded: texts too long to compare show as one replaced block
     merged: list[list] = []
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         between_changes = 0 < index < len(opcodes) - 1
