@@ -140,19 +140,16 @@ def settle_inbox(inbox: Path, inputs: list[Input], ingest: IngestSummary) -> lis
 
     A file left out of a rolled-back strict batch stays in the inbox for the next run.
     """
-    from sources.inbox import mark_processed, mark_rejected
+    from sources.inbox import settle
 
     failed = {failure.location: failure.problem for failure in ingest.failures}
     settled = set(ingest.settled)
     moves = []
     for item in inputs:
-        if item.origin != "inbox":
+        if item.origin != "inbox" or (item.location not in failed and item.location not in settled):
             continue
-        if item.location in failed:
-            reason = failed[item.location]
-            moves.append(InboxMove(item.location, str(mark_rejected(Path(item.location), inbox, reason)), reason))
-        elif item.location in settled:
-            moves.append(InboxMove(item.location, str(mark_processed(Path(item.location), inbox))))
+        moved_to, reason = settle(Path(item.location), inbox, failed.get(item.location))
+        moves.append(InboxMove(item.location, str(moved_to or "(left in the inbox)"), reason))
     return moves
 
 

@@ -2,11 +2,14 @@
 
 This module owns the folder's layout: which files are waiting, and moving a file
 into `processed/` or `rejected/` (with the reason written beside it) once a flow
-has dealt with it.  Moves never overwrite an earlier file of the same name.
+has dealt with it.  Moves never overwrite an earlier file of the same name, and
+names are shortened to fit the file system, so a file never stays stuck in the
+inbox because of its name.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from sources.read import SUPPORTED_SUFFIXES
 PROCESSED = "processed"
 REJECTED = "rejected"
 REASON_SUFFIX = ".reason.txt"
+DEFAULT_NAME_MAX = 255  # bytes in one file name on ext4, XFS, APFS, NTFS; used when the folder cannot say
 
 
 def pending(inbox: Path) -> list[Path]:
@@ -51,6 +55,32 @@ def mark_rejected(path: Path, inbox: Path, reason: str) -> Path:
     return destination
 
 
+def settle(path: Path, inbox: Path, reason: str | None = None) -> tuple[Path | None, str | None]:
+    """Move a file the flow has dealt with out of the inbox: to processed/ (reason None) or to
+    rejected/ with its reason. Returns (where it went, the reason recorded).
+
+    A loaded file that processed/ cannot take (e.g. processed is a file) goes to rejected/
+    saying so, rather than waiting in the inbox for every later run; (None, why) only when
+    neither folder can take it, leaving the file where it was.
+    """
+    if reason is None:
+        try:
+            return mark_processed(path, inbox), None
+        except OSError as exc:
+            reason = f"{Path(path).name}: loaded, but it could not be moved to {PROCESSED}/: {_problem(exc, inbox)}"
+    try:
+        return mark_rejected(path, inbox, reason), reason
+    except OSError as exc:
+        return None, f"{reason}; it also could not be moved to {REJECTED}/: {_problem(exc, inbox)}"
+
+
+def _problem(exc: OSError, inbox: Path) -> str:
+    for folder in (Path(inbox) / PROCESSED, Path(inbox) / REJECTED):
+        if os.path.lexists(folder) and not folder.is_dir():
+            return f"{folder} is a file, not a folder"
+    return exc.strerror or str(exc)
+
+
 def _move(path: Path, placeholder: Path) -> None:
     try:
         shutil.move(path, placeholder)
@@ -68,9 +98,10 @@ def _reserve(folder: Path, name: str, companion: str = "") -> Path:
     """
     folder.mkdir(parents=True, exist_ok=True)
     stem, suffix = Path(name).stem, Path(name).suffix
+    limit = _name_max(folder)
     counter = 0
     while True:
-        candidate = folder / (name if counter == 0 else f"{stem}-{counter}{suffix}")
+        candidate = folder / _fitting(stem, f"-{counter}" if counter else "", suffix, companion, limit)
         counter += 1
         if companion and candidate.with_name(candidate.name + companion).exists():
             continue
@@ -79,3 +110,20 @@ def _reserve(folder: Path, name: str, companion: str = "") -> Path:
         except FileExistsError:
             continue
         return candidate
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return DEFAULT_NAME_MAX
+
+
+def _fitting(stem: str, counter: str, suffix: str, companion: str, limit: int) -> str:
+    """`stem + counter + suffix`, the stem cut (never inside a character) so that the name and
+    its companion file's name both fit in `limit` bytes."""
+    room = limit - len(f"{counter}{suffix}{companion}".encode())
+    encoded = stem.encode()
+    if len(encoded) > room:
+        stem = encoded[:max(room, 1)].decode(errors="ignore") or "_"
+    return f"{stem}{counter}{suffix}"

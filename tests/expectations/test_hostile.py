@@ -206,3 +206,32 @@ def test_two_copies_with_megabyte_tasks_load_with_the_difference_recorded_by_len
         con.close()
     assert re.fullmatch(r"differs: \d{7} and \d{7} characters, too long to compare character by character",
                         diffs["1.1.5"]), diffs
+
+
+def _pipeline(db: Path, inbox: Path):
+    from flows.pipeline import PipelineFailed, pipeline
+
+    try:
+        return pipeline(db=str(db), inbox=str(inbox), reports=False)
+    except PipelineFailed as failed:
+        return failed.summary
+
+
+def test_an_inbox_with_processed_as_a_file_and_a_long_name_never_stays_stuck(prefect_server, db_path, tmp_path):
+    from sources.inbox import pending
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "processed").write_text("not a folder")
+    long_name = "计" * 83 + ".md"  # 252 bytes: its reason file's name would not fit unshortened
+    shutil.copy(bundled_sample(), inbox / long_name)
+    (inbox / "empty.md").write_bytes(b"")
+    summary = _pipeline(db_path, inbox)
+    assert [result.source_name for result in summary.ingest.results] == [long_name]
+    assert pending(inbox) == []
+    reasons = {Path(move.file).name: move.reason for move in summary.inbox}
+    assert reasons[long_name] == (f"{long_name}: loaded, but it could not be moved to processed/: "
+                                  f"{inbox / 'processed'} is a file, not a folder")
+    assert reasons["empty.md"] == "the file is empty"
+    assert sorted(path.name for path in (inbox / "rejected").iterdir() if path.name.endswith(".reason.txt"))
+    assert _pipeline(db_path, inbox).inbox == []  # the next run finds the inbox empty, not stuck

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from sources.catalogue import COLUMNS, load_catalogue
+from sources.inbox import REASON_SUFFIX, pending, settle
 from sources.overrides import read_overrides_file
 from sources.read import MAX_SOURCE_BYTES, file_sha256, read_file_bytes, read_source
 from transforms.models import PlanError
@@ -216,3 +217,48 @@ def test_a_sound_overrides_file_passes_and_a_missing_one_means_none(tmp_path):
     assert read_overrides_file(path, KNOWN) == text.lstrip("\ufeff")
     assert read_overrides_file(tmp_path / "absent.csv", KNOWN) == ""
 
+
+
+# ---- the inbox -----------------------------------------------------------------------------
+
+LONG_NAME = "计" * 83 + ".md"  # 252 bytes: fits, but not with "-1" or ".reason.txt" added
+
+
+def test_a_long_name_is_shortened_to_fit_when_processed_twice_or_rejected(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for content in ("first", "second"):
+        (inbox / LONG_NAME).write_text(content, encoding="utf-8")
+        moved, _ = settle(inbox / LONG_NAME, inbox)
+        assert moved.read_text(encoding="utf-8") == content
+    (inbox / LONG_NAME).write_text("bad", encoding="utf-8")
+    rejected, reason = settle(inbox / LONG_NAME, inbox, "the file is empty")
+    names = {path.name for path in (inbox / "processed").iterdir()}
+    shortened = (names - {LONG_NAME}).pop()
+    assert LONG_NAME in names and shortened.endswith("-1.md") and len(shortened.encode()) <= 255
+    assert reason == "the file is empty" and rejected.read_text(encoding="utf-8") == "bad"
+    reason_file = rejected.with_name(rejected.name + REASON_SUFFIX)
+    assert len(reason_file.name.encode()) <= 255 and reason_file.read_text(encoding="utf-8") == "the file is empty\n"
+    assert pending(inbox) == []
+
+
+def test_a_loaded_file_goes_to_rejected_with_a_reason_when_processed_is_a_file(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "processed").write_text("someone's notes")
+    (inbox / "2020.md").write_text("plan", encoding="utf-8")
+    moved, reason = settle(inbox / "2020.md", inbox)
+    assert moved == inbox / "rejected" / "2020.md"
+    assert reason == f"2020.md: loaded, but it could not be moved to processed/: {inbox / 'processed'} is a file, not a folder"
+    assert pending(inbox) == []
+
+
+def test_when_neither_folder_can_take_a_file_it_stays_and_the_reason_says_why(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "processed").write_text("")
+    (inbox / "rejected").write_text("")
+    (inbox / "2020.md").write_text("plan", encoding="utf-8")
+    moved, reason = settle(inbox / "2020.md", inbox)
+    assert moved is None and (inbox / "2020.md").exists()
+    assert f"it also could not be moved to rejected/: {inbox / 'processed'} is a file" in reason
