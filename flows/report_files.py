@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 
 from transforms.reports import RenderedReport, render_overview, render_pair_report
+from transforms.reports.lineage import render_lineage_page
+from warehouse.analysis import read_lineage_histories
 from warehouse.connection import connect, default_db_path
 from warehouse.reports import consecutive_pairs, read_overview_data, read_pair_report_data
 
@@ -21,11 +23,14 @@ DEFAULT_OUT = Path("reports")  # under the current directory
 
 def build_reports(con: duckdb.DuckDBPyConnection, lang: str, pairs: list[tuple[str, str]] | None = None,
                   overview: bool = True) -> list[RenderedReport]:
-    """Render the pair reports (default: every pair of neighbouring plans) and the overview."""
+    """Render the pair reports (default: every pair of neighbouring plans), the overview, and the history
+    page of every line of work found in two or more plans."""
     chosen = consecutive_pairs(con) if pairs is None else pairs
     reports = [render_pair_report(read_pair_report_data(con, a, b), lang) for a, b in chosen]
     if overview:
         reports.append(render_overview(read_overview_data(con), lang))
+    # every pair report and the overview link to the history pages of the lines they show
+    reports += [render_lineage_page(history, lang) for history in read_lineage_histories(con)]
     return reports
 
 
@@ -36,6 +41,7 @@ def write_report_files(reports: list[RenderedReport], out: Path) -> list[Path]:
     for report in reports:
         for suffix, text in ((".md", report.markdown), (".html", report.html)):
             path = out / f"{report.stem}{suffix}"
+            path.parent.mkdir(parents=True, exist_ok=True)  # lineage pages go to a subfolder
             path.write_text(text, encoding="utf-8")
             paths.append(path)
     return paths

@@ -51,7 +51,7 @@ def write_task(reports: list[RenderedReport], out: Path) -> list[Path]:
 def publish_task(reports: list[RenderedReport], out: Path, lang: str) -> list[str]:
     """One Markdown artifact per report and one table artifact listing them all."""
     keys, rows = [], []
-    for report in reports:
+    for report in (report for report in reports if report.artifact):
         key = artifact_key(report, lang)
         html = (out / f"{report.stem}.html").resolve()
         create_markdown_artifact(key=key, markdown=report.markdown, description=f"{report.title} — {html}")

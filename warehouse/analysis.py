@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from transforms.departments import DepartmentRegistry
+from transforms.history import AppearanceRow, HistoryError, LineageHistory, PlanSpan, lineage_history
 from transforms.search import LineageHits, SearchError, TaskText, parse_query, search_tasks
 
 
@@ -52,3 +53,59 @@ def read_search_tasks(con: duckdb.DuckDBPyConnection, year_from: int | None = No
     return [TaskText(plan_id, year, key, no, text, lineage, tuple(titles or ()), tuple(names or ()),
                      tuple(lines or ()))
             for plan_id, year, key, no, text, lineage, titles, names, lines in rows]
+
+
+def resolve_lineage(con: duckdb.DuckDBPyConnection, reference: str) -> str:
+    """The lineage id of `PLAN:TASK` (the task number as printed, e.g. 2016:1) or of a lineage id itself."""
+    plan_id, colon, task = reference.partition(":")
+    if colon:
+        if not task.strip().isdigit():
+            raise HistoryError(f"{reference!r}: give PLAN:TASK with the task number as printed, e.g. 2016:1")
+        row = con.execute("select t.task_key, l.lineage_id from tasks as t left join task_lineage as l "
+                          "on l.plan_id = t.plan_id and l.task_key = t.task_key "
+                          "where t.plan_id = ? and t.task_no = ? order by t.position limit 1",
+                          [plan_id.strip(), int(task)]).fetchone()
+        if row is None:
+            raise HistoryError(f"no task {task.strip()} in plan {plan_id.strip()!r} (see `ipplans tasks {plan_id.strip()}`)")
+        if row[1] is None:
+            raise HistoryError(f"task {reference} belongs to no lineage yet: run `ipplans link` first")
+        return row[1]
+    found = con.execute("select 1 from task_lineage where lineage_id = ? limit 1", [reference.strip()]).fetchone()
+    if found is None:
+        raise HistoryError(f"no lineage {reference!r}: give PLAN:TASK (e.g. 2016:1) or a lineage id")
+    return reference.strip()
+
+
+def history(con: duckdb.DuckDBPyConnection, reference: str) -> LineageHistory:
+    """The history of the line of work that `reference` (PLAN:TASK or a lineage id) belongs to."""
+    lineage_id = resolve_lineage(con, reference)
+    return lineage_history(lineage_id, read_appearances(con, lineage_id), read_plan_spans(con))
+
+
+def read_appearances(con: duckdb.DuckDBPyConnection, lineage_id: str | None = None) -> list[AppearanceRow]:
+    """The tasks of one lineage (default: of every lineage), in plan order."""
+    rows = con.execute("""
+        select lineage_id, plan_id, year, task_key, task_no, text, department_clause, departments,
+               department_line_names, lead_department, lead_line, stage, stage_order, stage_word, reads_finished
+        from rpt_lineage_appearances
+        where ?::varchar is null or lineage_id = ?::varchar
+        order by lineage_id, year, position""", [lineage_id, lineage_id]).fetchall()
+    return [AppearanceRow(lineage, plan_id, year, key, no, text, clause, tuple(names or ()), tuple(lines or ()),
+                          lead, lead_line, stage, order, word, bool(finished))
+            for (lineage, plan_id, year, key, no, text, clause, names, lines, lead, lead_line, stage, order,
+                 word, finished) in rows]
+
+
+def read_plan_spans(con: duckdb.DuckDBPyConnection) -> list[PlanSpan]:
+    return [PlanSpan(*row) for row in con.execute(
+        "select plan_id, period_start, period_end, complete from plans order by period_start").fetchall()]
+
+
+def read_lineage_histories(con: duckdb.DuckDBPyConnection, min_plans: int = 2) -> list[LineageHistory]:
+    """The history of every lineage found in at least `min_plans` plans (the lineage pages of the reports)."""
+    by_lineage: dict[str, list[AppearanceRow]] = {}
+    for row in read_appearances(con):
+        by_lineage.setdefault(row.lineage_id, []).append(row)
+    plans = read_plan_spans(con)
+    return [lineage_history(lineage_id, rows, plans) for lineage_id, rows in by_lineage.items()
+            if len({row.plan_id for row in rows}) >= min_plans]

@@ -145,6 +145,9 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(sql)
             except duckdb.Error as exc:
                 raise WarehouseError(f"schema file {name} failed: {exc}") from exc
+        from warehouse.stages import write_stage_words  # reviewed data the views read, kept with them
+
+        write_stage_words(con)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -61,6 +61,7 @@ def read_overview_data(con: duckdb.DuckDBPyConnection) -> Overview:
         spans=_frame(con, "select * from rpt_lineage_spans"),
         department_years=_frame(con, "select * from rpt_department_line_tasks_by_year"),
         warnings=read_warnings(con, [plan.plan_id for plan in plans]),
+        progress=_frame(con, "select * from lineage_progress"),
     )
 
 

@@ -15,13 +15,18 @@ from rich.table import Table
 from rich.text import Text
 
 from flows.commands.options import CsvOption, DbOption, data_console, db_path, fail
+from transforms.history import HistoryError, LineageHistory
 from transforms.search import LineageHits, SearchError, highlight
 
 HIGHLIGHT_STYLE = "bold black on yellow"
+DIFF_STYLES = {"del": "strike red", "ins": "bold green", "same": ""}
+YEAR_STATUS_TEXT = {"present": "present", "absent": "absent (complete plan)",
+                    "partial": "not in the part loaded (partial plan)", "not_loaded": "no plan loaded"}
 
 
 def register(app: typer.Typer) -> None:
     app.command("search")(search)
+    app.command("history")(history)
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")]
@@ -100,3 +105,70 @@ def _search_table(query: str, found: list[LineageHits]) -> None:
                           str(hit.task.task_no), hit.match if hit.match != "partial" else f"{hit.share:.0%}",
                           "、".join(hit.task.departments), text)
     console.print(table)
+
+
+def history(reference: Annotated[str, typer.Argument(metavar="PLAN:TASK", help="A task (plan id and task number "
+                                                          "as printed, e.g. 2016:1) or a lineage id")],
+            db: DbOption = None, json_output: JsonOption = False) -> None:
+    """The history of one line of work: wording, differences, stage and departments in each plan, and gaps.
+
+    Example: ipplans history 2016:1
+    """
+    from warehouse.analysis import history as read_history
+    from warehouse.connection import WarehouseError, connect
+
+    try:
+        con = connect(db_path(db), read_only=True)
+        try:
+            found = read_history(con, reference)
+        finally:
+            con.close()
+    except (HistoryError, WarehouseError) as exc:
+        fail(str(exc))
+    if json_output:
+        print(json.dumps(history_json(found), ensure_ascii=False, indent=2))
+    else:
+        _history_table(found)
+
+
+def history_json(found: LineageHistory) -> dict:
+    """The history as a JSON-ready dict: appearances in order, then the status of every plan or year."""
+    def pieces(items):
+        return [{"op": piece.op, "text": piece.text} for piece in items]
+
+    return {"lineage_id": found.lineage_id, "plans": found.plans,
+            "appearances": [{"plan_id": a.row.plan_id, "year": a.row.year, "task_no": a.row.task_no,
+                             "task_key": a.row.task_key, "text": a.row.text, "stage": a.row.stage,
+                             "stage_word": a.row.stage_word, "stage_advanced": a.advanced,
+                             "reads_finished": a.row.reads_finished, "departments": list(a.row.departments),
+                             "department_lines": list(a.row.department_line_names),
+                             "lead_department": a.row.lead_department, "lead_line": a.row.lead_line,
+                             "removed_from_previous": pieces(a.before), "wording": pieces(a.after)}
+                            for a in found.appearances],
+            "years": [{"label": y.label, "plan_id": y.plan_id, "status": y.status} for y in found.years]}
+
+
+def _history_table(found: LineageHistory) -> None:
+    console = data_console()
+    table = Table(title=f"Line of work {found.lineage_id}: {len(found.plans)} plans", show_lines=True, expand=True)
+    for column in ("plan", "task", "stage"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("lead (line today)", overflow="fold", ratio=1)
+    table.add_column("departments", overflow="fold", ratio=1)
+    table.add_column("wording (changes from the previous appearance)", overflow="fold", ratio=3)
+    for a in found.appearances:
+        text = Text()
+        for piece in (*a.before, *((" → ",) if a.before else ()), *a.after):
+            if isinstance(piece, str):
+                text.append(piece, style="dim")
+            else:
+                text.append(piece.text, style=DIFF_STYLES[piece.op])
+        stage = (a.row.stage or "—") + (" ↑" if a.advanced else "") + (" ✓" if a.row.reads_finished else "")
+        lead = a.row.lead_department or "—"
+        if a.row.lead_line and a.row.lead_line != a.row.lead_department:
+            lead += f" ({a.row.lead_line})"
+        table.add_row(a.row.plan_id, str(a.row.task_no), stage, lead, "、".join(a.row.departments), text)
+    console.print(table)
+    console.print("↑ stage advanced  ✓ reads as finished")
+    for year in found.years:
+        console.print(f"  {year.label:<10} {YEAR_STATUS_TEXT[year.status]}")

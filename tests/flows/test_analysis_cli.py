@@ -71,3 +71,28 @@ def test_search_imports_neither_prefect_nor_great_expectations(db):
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'prefect', 'great_expectations'}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_history_json_follows_the_line_through_the_plans(db):
+    result = invoke("history", "2016:1", "--db", db, "--json")
+    assert result.exit_code == 0
+    found = json.loads(result.output)
+    assert [(a["plan_id"], a["task_no"], a["stage"]) for a in found["appearances"]] == [
+        ("2016", 1, "推进"), ("2020", 22, "推进"), ("2021-2022", 1, "推进")]
+    assert found["appearances"][1]["lead_department"] == "市场监管总局"
+    assert {"op": "del", "text": "积极推进"} in found["appearances"][1]["removed_from_previous"]
+    assert [y["status"] for y in found["years"]] == ["present", "not_loaded", "not_loaded", "not_loaded",
+                                                     "present", "present"]
+
+
+def test_history_table_marks_the_advance_and_the_gaps(db):
+    result = runner.invoke(app, ["history", "2016:4", "--db", str(db)], env={"COLUMNS": "160"})
+    assert result.exit_code == 0
+    assert "推进 ↑" in result.output and "农业部 (农业农村部)" in result.output
+    assert "2017       no plan loaded" in result.output
+    assert "2021-2022  not in the part loaded (partial plan)" in result.output
+
+
+def test_history_of_an_unknown_task_fails_cleanly(db):
+    result = invoke("history", "2016:99", "--db", db)
+    assert result.exit_code == 1 and "no task 99 in plan '2016'" in result.output

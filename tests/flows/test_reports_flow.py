@@ -44,8 +44,11 @@ def test_publish_reports_writes_files_and_artifacts(prefect_server, real_db, tmp
 
     summary = publish_reports(db=str(real_db), out=str(tmp_path), lang="zh")
     expected = {f"{stem}{suffix}" for stem in [*PAIR_FILES, "overview"] for suffix in (".md", ".html")}
-    assert {Path(path).name for path in summary.paths} == expected
-    assert all(Path(path).parent == tmp_path for path in summary.paths)
+    pages = [Path(path) for path in summary.paths if Path(path).parent == tmp_path]
+    assert {page.name for page in pages} == expected
+    # the rest are the history pages of the lines of work, which are files only, not artifacts
+    lineage_pages = {Path(path) for path in summary.paths} - set(pages)
+    assert lineage_pages and all(page.parent == tmp_path / "lineages" for page in lineage_pages)
     assert summary.artifact_keys == ["report-2015-2016-zh", "report-2016-2020-zh", "report-2020-2021-2022-zh",
                                      "report-overview-zh", "report-index-zh"]
     artifacts = read_artifacts(summary.artifact_keys)
@@ -59,7 +62,7 @@ def test_publish_reports_writes_files_and_artifacts(prefect_server, real_db, tmp
 def test_report_for_two_plans(real_db, tmp_path):
     result = invoke("report", "2016", "2020", "--db", real_db, "--out", tmp_path, "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2016_2020.html", "2016_2020.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2016_2020.html", "2016_2020.md", "lineages"]
     html = (tmp_path / "2016_2020.html").read_text(encoding="utf-8")
     assert "<del>积极推动</del>著作权法<del>第三次</del>修订" in html
     assert "institutional reform" in html and "Task comparison" in html
@@ -77,7 +80,7 @@ def test_report_defaults_to_reports_under_the_current_directory(real_db, tmp_pat
 def test_report_all(prefect_server, real_db, tmp_path):
     result = invoke("report", "--all", "--db", real_db, "--out", tmp_path)
     assert result.exit_code == 0, result.output
-    assert {p.stem for p in tmp_path.iterdir()} == {*PAIR_FILES, "overview"}
+    assert {p.stem for p in tmp_path.iterdir()} == {*PAIR_FILES, "overview", "lineages"}
     assert "report-index-zh" in result.output
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.transforms.reports.real_warehouse import build_real_warehouse
+from transforms.history import HistoryError
 from transforms.search import SearchError
-from warehouse.analysis import search
+from warehouse.analysis import history, read_lineage_histories, resolve_lineage, search
 from warehouse.connection import connect
 
 
@@ -47,3 +48,49 @@ def test_department_follows_the_reform_lineage(con):
 def test_unknown_department_is_refused(con):
     with pytest.raises(SearchError, match="no department is called"):
         search(con, "商业秘密", department="不存在的部门")
+
+
+def statuses(found) -> list[tuple[str, str]]:
+    return [(year.label, year.status) for year in found.years]
+
+
+def test_history_of_the_trade_fair_line_says_which_gaps_are_real(con):
+    # 2015:9 and 2016:7 both revise 《展会知识产权保护办法》; the line is not in the complete 2020 plan
+    found = history(con, "2016:7")
+    assert found.plans == ["2015", "2016"]
+    assert statuses(found) == [("2015", "present"), ("2016", "present"), ("2017", "not_loaded"),
+                               ("2018", "not_loaded"), ("2019", "not_loaded"), ("2020", "absent"),
+                               ("2021-2022", "partial")]
+    first, second = found.appearances
+    assert first.before == () and "".join(p.text for p in first.after) == first.row.text
+    assert "".join(p.text for p in second.before if p.op != "ins") == first.row.text
+    assert [p.text for p in second.after if p.op == "same"] == ["修订《展会知识产权保护办法》。"]
+
+
+def test_history_stages_and_departments_through_the_reform(con):
+    found = history(con, "2020:26")
+    assert [(a.row.plan_id, a.row.task_no, a.row.stage, a.advanced) for a in found.appearances] == [
+        ("2016", 4, "起草", False), ("2020", 26, "推进", True)]
+    first = found.appearances[0].row
+    # 农业部 leads in 2016; its line of work is carried by 农业农村部 since the 2018 reform
+    assert (first.lead_department, first.lead_line) == ("农业部", "农业农村部")
+    assert first.departments == ("农业部", "林业局", "法制办")
+
+
+def test_history_by_lineage_id_is_the_same(con):
+    lineage = resolve_lineage(con, "2016:1")
+    assert history(con, lineage).plans == history(con, "2021-2022:1").plans == ["2016", "2020", "2021-2022"]
+
+
+@pytest.mark.parametrize("reference, message", [
+    ("2016:99", "no task 99 in plan '2016'"), ("2016:x", "task number as printed"), ("Lnope", "no lineage"),
+])
+def test_history_of_something_that_is_not_there(con, reference, message):
+    with pytest.raises(HistoryError, match=message):
+        history(con, reference)
+
+
+def test_every_line_in_two_plans_has_a_history(con):
+    lines = read_lineage_histories(con)
+    expected = con.execute("select count(*) from lineage_progress where appearances >= 2").fetchone()[0]
+    assert len(lines) == expected >= 5

@@ -14,7 +14,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from transforms.reports.labels import Labels
-from transforms.reports.model import LINK_KINDS, PlanInfo
+from transforms.reports.model import LINK_KINDS, PlanInfo, lineage_stem
 from transforms.reports.templating import render
 
 # One colour per link kind and for new / dropped (colour-blind-safe Okabe–Ito based palette)
@@ -98,6 +98,7 @@ class TimelineRow:
     title: str
     dots: list[tuple[float, str]]         # (x, tooltip)
     segments: list[tuple[float, float, bool]]  # (x0, x1, across a gap)
+    href: str                             # the line's history page
 
 
 def timeline_chart(spans: pd.DataFrame, timeline: pd.DataFrame, plans: list[PlanInfo], t: Labels) -> Markup:
@@ -119,7 +120,8 @@ def _timeline_row(span, timeline: pd.DataFrame, plans: list[PlanInfo], columns: 
     dots = [(columns[p], f"{p} · {present.at[p, 'task_no']} · {present.at[p, 'text']}") for p in order]
     index = {p.plan_id: i for i, p in enumerate(plans)}
     segments = [(columns[a], columns[b], index[b] - index[a] > 1) for a, b in zip(order, order[1:])]
-    return TimelineRow(y, _shorten(span.last_text, 20), span.last_text, dots, segments)
+    return TimelineRow(y, _shorten(span.last_text, 20), span.last_text, dots, segments,
+                       f"{lineage_stem(span.lineage_id)}.html")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ PAIR_COUNT_KEYS = ("continued", "identical", "reworded", "widened", "narrowed", 
                    "department_changed", "stage_advanced", "via_lineage", "new", "dropped")
 # Data-quality notes: kind is validation | truncated | differences | no_links (warehouse.reports.read_warnings)
 WARNING_COLUMNS = ["plan_id", "kind", "detail", "message"]
+PROGRESS_COLUMNS = ["lineage_id", "first_plan", "last_plan", "first_year", "last_year", "appearances", "stages",
+                    "stage_advanced", "last_advance_plan", "plans_since_advance", "last_stage", "reads_finished",
+                    "last_text"]
 # Link kinds as the matcher names them, in the order charts and tables list them
 LINK_KINDS = ("identical", "reworded", "widened", "narrowed", "split", "merged", "department_changed",
               "stage_advanced")
@@ -57,6 +60,7 @@ class Overview:
     spans: pd.DataFrame               # rpt_lineage_spans
     department_years: pd.DataFrame    # rpt_department_line_tasks_by_year
     warnings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WARNING_COLUMNS))
+    progress: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROGRESS_COLUMNS))  # lineage_progress
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class RenderedReport:
     title: str
     markdown: str
     html: str
+    artifact: bool = True  # also published as a Prefect artifact (lineage pages are too many to publish)
 
 
 def pair_stem(from_plan: str, to_plan: str) -> str:
@@ -75,3 +80,9 @@ def pair_stem(from_plan: str, to_plan: str) -> str:
 
 
 OVERVIEW_STEM = "overview"
+LINEAGE_DIR = "lineages"  # lineage pages go to <out>/lineages/<lineage_id>.md|.html
+
+
+def lineage_stem(lineage_id: str) -> str:
+    """File name (without suffix, relative to the report folder) of a lineage's history page."""
+    return f"{LINEAGE_DIR}/{lineage_id}"

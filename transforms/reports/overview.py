@@ -15,12 +15,13 @@ from markupsafe import Markup
 from transforms.reports.charts import timeline_chart, workload_bars
 from transforms.reports.common import partial_notes, warning_lines
 from transforms.reports.labels import Labels
-from transforms.reports.model import OVERVIEW_STEM, Overview, RenderedReport, pair_stem
+from transforms.reports.model import OVERVIEW_STEM, Overview, RenderedReport, lineage_stem, pair_stem
 from transforms.reports.templating import render
 
 LONGEST_LINES = 10        # rows of the longest-running table
 TIMELINE_LINES = 60       # rows of the timeline chart; the longest lines come first
 DEPARTMENT_LINES = 15     # department lines in the chart (the busiest over all years)
+STALLED_APPEARANCES = 3   # a line seen in this many plans without its stage advancing has stalled (issue 15)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,18 @@ class PairRow:
     from_task_count: int
     rate: float
     partial: bool
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """A line of work in the progress lists, linked to its history page."""
+
+    href: str          # relative to the report folder, without suffix
+    text: str          # its latest wording
+    appearances: int
+    stages: str        # 推进 → 推进 → 推进 ("—": no stage word)
+    last_advance_plan: str
+    last_plan: str
 
 
 @dataclass(frozen=True)
@@ -61,10 +74,33 @@ def overview_context(overview: Overview, t: Labels) -> dict:
         "single_plan_lines": int((overview.spans["plans_present"] < 2).sum()),
         "timeline_svg": _timeline(overview, t),
         "longest": list(multi_plan.head(LONGEST_LINES).itertuples()),
+        "lineage_stem": lineage_stem,
+        "progress": progress_lists(overview.progress),
+        "stalled_count": STALLED_APPEARANCES,
         "department_rows": department_rows,
         "department_svg": department_svg,
         "warnings": warning_lines(overview.warnings, t),
     }
+
+
+def progress_lists(progress: pd.DataFrame) -> dict[str, list[ProgressRow]]:
+    """Lines found in two or more plans that stalled, advanced, or whose last appearance reads as finished."""
+    lines = progress[progress["appearances"] >= 2]
+    chosen = {
+        "stalled": lines[(lines["appearances"] >= STALLED_APPEARANCES) & ~lines["stage_advanced"].astype(bool)],
+        "advanced": lines[lines["stage_advanced"].astype(bool)],
+        "finished": lines[lines["reads_finished"].astype(bool)],
+    }
+    return {key: [_progress_row(row) for row in frame.sort_values(["appearances", "first_year"], ascending=[False, True],
+                                                                   kind="stable").itertuples()]
+            for key, frame in chosen.items()}
+
+
+def _progress_row(row) -> ProgressRow:
+    stages = " → ".join(stage if isinstance(stage, str) else "—" for stage in row.stages)
+    last_advance = row.last_advance_plan if isinstance(row.last_advance_plan, str) else ""
+    return ProgressRow(lineage_stem(row.lineage_id), row.last_text, int(row.appearances), stages, last_advance,
+                       row.last_plan)
 
 
 def _pair_row(row) -> PairRow:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from transforms.reports.charts import COLOURS, flow_chart, workload_bars
 from transforms.reports.common import TaskGroup, partial_notes, tasks_by_section, text_or_empty, warning_lines
 from transforms.reports.labels import Labels
-from transforms.reports.model import PAIR_COUNT_KEYS, PairReport, RenderedReport, pair_stem
+from transforms.reports.model import PAIR_COUNT_KEYS, PairReport, RenderedReport, lineage_stem, pair_stem
 from transforms.reports.templating import pieces_html, pieces_markdown, render
 from transforms.reports.textdiff import char_diff
 
@@ -37,6 +37,7 @@ class ComparedTask:
     to_markdown: str
     from_departments: str
     to_departments: str
+    history: str       # the line's history page, relative to the report folder, without suffix ("" if none)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def compared_tasks(tasks: pd.DataFrame, t: Labels) -> list[ComparedTask]:
             from_markdown=pieces_markdown(old), to_markdown=pieces_markdown(new),
             from_departments=text_or_empty(task.from_department_clause),
             to_departments=text_or_empty(task.to_department_clause),
+            history=lineage_stem(task.lineage_id) if isinstance(task.lineage_id, str) else "",
         ))
     return rows
 

@@ -109,3 +109,30 @@ def test_screenshot_shows_the_report(report_dir, tmp_path):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         sizes[name] = png.stat().st_size
     assert sizes["report"] > 10 * sizes["blank"]
+
+
+def linked_pages(page: Path, tmp_path: Path) -> set[Path]:
+    """The report pages the rendered `page` links to (relative links to .html files of the report folder)."""
+    dom = chromium("--virtual-time-budget=5000", "--dump-dom", page.as_uri(), profile=tmp_path / "profile").stdout
+    hrefs = re.findall(r'href="([^"#]+\.html)(?:#[^"]*)?"', dom)
+    return {(page.parent / href).resolve() for href in hrefs if "://" not in href}
+
+
+def test_lineage_pages_are_reachable_from_the_overview_and_load_nothing(report_dir, tmp_path):
+    lineage_pages = {page.resolve() for page in (report_dir / "lineages").glob("*.html")}
+    assert len(lineage_pages) >= 5  # every line of work found in two or more of the shared plans
+    reached, queue = set(), [(report_dir / "overview.html").resolve()]
+    while queue:  # follow links from the overview: to pair reports, lineage pages, and back
+        page = queue.pop()
+        if page in reached or not page.is_file():
+            continue
+        reached.add(page)
+        queue += linked_pages(page, tmp_path) - reached
+    assert lineage_pages <= reached
+    assert linked_pages(report_dir / "overview.html", tmp_path) & lineage_pages  # the timeline links them directly
+    patent_law = next(page for page in lineage_pages if "积极推进专利法第四次修订" in page.read_text(encoding="utf-8"))
+    for page in sorted(lineage_pages):
+        errors, dom = page_errors(page, tmp_path)
+        assert errors == [], f"{page.name}: {errors}"
+        assert "../overview.html" in dom
+    assert "<del>" in patent_law.read_text(encoding="utf-8")  # differences from the previous appearance
