@@ -13,6 +13,7 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+import re
 from pathlib import Path
 
 from transforms.models import PlanError, SourceText
@@ -205,4 +206,22 @@ def html_to_text(html: str, name: str) -> str:
                                include_comments=False, deduplicate=False)
     if not text:
         raise PlanError(name, "no main text found in the HTML page")
-    return text
+    return _table_cells_as_lines(text)
+
+
+# trafilatura prints a table as Markdown rows (`| cell | cell |`); pages that lay a plan out in
+# table cells put one paragraph in each cell.
+_TABLE_RULE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*$")
+
+
+def _table_cells_as_lines(text: str) -> str:
+    lines = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if _TABLE_RULE.match(stripped):
+            continue
+        if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+            lines += [cell.strip() for cell in stripped[1:-1].split("|") if cell.strip()]
+        else:
+            lines.append(line)
+    return "\n".join(lines)

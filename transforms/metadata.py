@@ -8,6 +8,7 @@ period or the title, never guessed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 
@@ -26,7 +27,6 @@ _CN_DATE = re.compile(r"^([〇零一二三四五六七八九]{4})年([一二三�
 _PERIOD_STATED = re.compile(r"明确(\d{4})(?:[—–\-－~至到](\d{4}))?年")
 _PERIOD_IN_TITLE = re.compile(r"^(\d{4})(?:[—–\-－](\d{4}))?年")
 _FILE_PERIOD = re.compile(r"^(\d{4})(?:[-–_](\d{4}))?(?!\d)")
-_ADDRESSEES_RUN_ON = re.compile(r"号((?:[\u4e00-\u9fff（）]{2,20}、){2,}[\u4e00-\u9fff（）]{2,20})：")
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）]{6,40}(办公室|联席会议)$")
 
 
@@ -49,7 +49,7 @@ def read_metadata(header: str, body: str, name: str, catalogue: list | None = No
         doc_number=_doc_number(lines) or (entry.doc_number if entry else None) or None,
         issued_on=_issued_on(lines) or (entry.issued_on if entry else None),
         issuer=issuer or _issuer_line(lines) or (entry.issuer if entry else None) or None,
-        addressees=_addressees(lines),
+        addressees=_addressees(header),
     )
 
 
@@ -134,10 +134,45 @@ def _issuer_line(lines: list[str]) -> str | None:
     return None
 
 
-def _addressees(lines: list[str]) -> tuple[str, ...]:
-    for line in lines:
-        if line.endswith("：") and line.count("、") >= 2 and "《" not in line:
-            return tuple(name.strip() for name in line[:-1].split("、") if name.strip())
-    match = _ADDRESSEES_RUN_ON.search("\n".join(lines))
-    return tuple(match.group(1).split("、")) if match else ()
+def _addressees(header: str) -> tuple[str, ...]:
+    """The addressee list (主送): names separated by 、 ， , ； or line breaks, ended by ：.
 
+    It is the first run of name-shaped pieces before a colon, counted back to the start of
+    the header, a blank line, a sentence end, the document number or the notice title — so
+    a list printed over several lines, or run into the text around it, is read whole.
+    """
+    text = "\n".join(line.strip() for line in header.split("\n"))
+    starts = [0, *(m.end() for m in _LIST_START.finditer(text))]
+    for colon in re.finditer("[：:]", text):
+        start = starts[bisect.bisect_right(starts, colon.start()) - 1]
+        names = _split_names(text[start: colon.start()])
+        if len(names) >= _MIN_ADDRESSEES and all(_NAME_SHAPE.fullmatch(name) for name in names):
+            return tuple(names)
+    return ()
+
+
+# Where an addressee list can start: after a short line of page chrome (a breadcrumb trail
+# `首页 > 通知公告`, share buttons `【打印】`), a sentence, the document number, the notice
+# title, another colon, chrome marks, or a blank line.
+_LIST_START = re.compile(r"^[^\n]{0,80}[>|】][^\n]{0,80}$\n?|[。！？：:>|】]|号(?=[\u4e00-\u9fff\n])|的通知|\n\n",
+                         re.MULTILINE)
+_MIN_ADDRESSEES = 3  # the plans are sent to dozens of bodies; two short lines before a colon are chrome
+# A name is Chinese text, optionally with one parenthesised note (中央宣传部（国家版权局）).
+_NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{2,40}(?:（[^（）]{1,30}）)?")
+_NAME_SEPARATORS = "、，,；;\n"
+
+
+def _split_names(text: str) -> list[str]:
+    """Split on the separators outside parentheses; a name starts at its first Chinese character
+    (a phone number or page chrome run into the list is not part of the first name)."""
+    names, depth, current = [], 0, []
+    for ch in text:
+        depth += (ch in "（(") - (ch in "）)")
+        if depth == 0 and ch in _NAME_SEPARATORS:
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    names.append("".join(current))
+    cleaned = [re.sub(r"^[^\u4e00-\u9fff]+", "", name.strip()) for name in names]
+    return [name for name in cleaned if name]

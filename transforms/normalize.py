@@ -97,14 +97,19 @@ def unify_width(text: str) -> str:
     return text
 
 
+# Full-width forms that are Chinese punctuation in their own right and stay full-width.
+_CHINESE_PUNCTUATION_FORMS = "！（），：；？"
+
+
 def _narrow(ch: str) -> str:
-    code = ord(ch)
-    # Full-width digits and Latin letters, and the full stop used in "1．", become ASCII;
-    # full-width Chinese punctuation stays as it is.
-    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A or ch == "．":
+    # Full-width digits, Latin letters and symbols (１ Ａ ＋ ％ and the full stop of "1．") become
+    # ASCII; the full-width forms of Chinese punctuation stay as they are.
+    if 0xFF01 <= ord(ch) <= 0xFF5E and ch not in _CHINESE_PUNCTUATION_FORMS:
         return unicodedata.normalize("NFKC", ch)
     if ch == "､":
         return "、"
+    if ch == "｡":
+        return "。"
     return ch
 
 

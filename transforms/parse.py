@@ -19,11 +19,16 @@ from transforms.normalize import CN_DIGITS, cn_number, traditional_share
 from transforms.textmap import NormalizedDocument, normalize_document
 
 
+# Section numerals are followed by 、 ， . or a space, or run straight into the title
+# (`一加强保护`); task numbers have any number of digits, never the tail of a longer number.
 _MARKER = re.compile(
-    rf"(?P<l1>(?P<l1n>[{CN_DIGITS}]{{1,3}})[、，.])"
+    rf"(?P<l1>(?P<l1n>[{CN_DIGITS}]{{1,3}})(?P<l1m>[、，.]|(?=[\u4e00-\u9fff“《])))"
     rf"|(?P<l2>[（(](?P<l2n>[{CN_DIGITS}]{{1,3}})[）)])"
-    r"|(?P<task>(?P<star>★[ \t]*)?(?:(?P<tn>\d{1,3})[ \t]*[.、](?!\d)|[（(](?P<tpn>\d{1,3})[）)]))"
+    r"|(?P<task>(?P<star>★[ \t]*)?(?:(?<!\d)(?P<tn>\d+)[ \t]*[.、](?!\d)|[（(](?P<tpn>\d+)[）)]))"
 )
+# What may follow a heading's title directly: a sub-section or a task marker.
+_NEXT_MARKER = re.compile(rf"\s*(?:[（(][{CN_DIGITS}]{{1,3}}[）)]|★?\s*(?:\d+\s*[.、]|[（(]\d+[）)]))")
+_TITLE_MAX = 40  # longest section title seen is about 20 characters; a longer run is prose
 _SENTENCE_END = "。；！？）”》"
 _TITLE_START = re.compile(r"[\u4e00-\u9fff“《A-Za-z]")
 
@@ -40,6 +45,7 @@ class _Element:
     strong: bool  # the marker starts a line
     star: bool = False
     end: int = -1
+    bare: bool = False  # a section numeral printed straight before its title
 
 
 @dataclass
@@ -104,7 +110,9 @@ def _element(match: re.Match, text: str) -> _Element:
     else:
         kind, star = "task", bool(match.group("star"))
         number = int(match.group("tn") or match.group("tpn"))
-    return _Element(kind, number, match.group(0).strip(), start, match.end(), strong, star)
+    element = _Element(kind, number, match.group(0).strip(), start, match.end(), strong, star)
+    element.bare = kind == "l1" and not match.group("l1m")
+    return element
 
 
 def _accept(element: _Element, state: _Numbering, text: str, name: str) -> bool:
@@ -115,7 +123,13 @@ def _accept(element: _Element, state: _Numbering, text: str, name: str) -> bool:
     if not _TITLE_START.match(text, element.body_start):
         return False  # a heading has a title; `（二）。` inside a task does not
     if element.kind == "l1":
-        if element.number != state.l1 + 1 or not (at_boundary or _heading_run_on(text, element)):
+        if element.number != state.l1 + 1:
+            return False
+        if element.bare:
+            # `一加强保护`: a short title ended by the next marker (or, at a boundary, by a line break)
+            if not _title_then_marker(text, element, line_end_counts=at_boundary):
+                return False
+        elif not (at_boundary or _title_then_marker(text, element, line_end_counts=False)):
             return False
         state.l1, state.l2 = element.number, 0
     else:
@@ -127,11 +141,16 @@ def _accept(element: _Element, state: _Numbering, text: str, name: str) -> bool:
     return True
 
 
-def _heading_run_on(text: str, element: _Element) -> bool:
-    """In a document printed on one line, a section title is short and runs into the next marker."""
-    following = text[element.body_start: element.body_start + 40]
-    match = re.search(r"（一）|1[.、]", following)
-    return match is not None and not re.search(r"[。；\n]", following[: match.start()])
+def _title_then_marker(text: str, element: _Element, line_end_counts: bool) -> bool:
+    """A heading's title is short, has no sentence end, and is followed by a sub-section or task
+    marker (or, on its own line, by the line break)."""
+    for end in range(element.body_start + 1, min(len(text), element.body_start + _TITLE_MAX) + 1):
+        if end == len(text) or text[end] in "。；？！：\n":
+            return line_end_counts and (end == len(text) or text[end] == "\n") and _NEXT_MARKER.match(
+                text, end) is not None
+        if _NEXT_MARKER.match(text, end):
+            return True
+    return False
 
 
 def _accept_task(element: _Element, state: _Numbering, at_boundary: bool, name: str) -> bool:

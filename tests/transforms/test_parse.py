@@ -217,3 +217,92 @@ def test_numbers_inside_running_text_do_not_start_tasks():
     plan = _parse_text("明确2019年任务。\n一、甲\n1.完成1.5亿元投入，落实2、3项措施。（司法部负责）\n2.乙。（司法部负责）\n")
     assert [t.task_no for t in plan.tasks] == [1, 2]
     assert plan.tasks[0].text == "完成1.5亿元投入，落实2、3项措施。"
+
+
+# Bugs the layout corpus found; each test holds the text that broke the parser -------------------
+
+def test_traditional_copy_on_one_line_with_bare_section_numerals():
+    # "no numbered tasks found" before: Traditional script, one line, 一 straight before the title
+    text = ("知識產權強國建設綱要和“十四五”規劃實施年度推進計劃為貫徹落實《知識產權強國建設綱要（2021—2035年）》，"
+            "明確2021—2022年度重點任務和工作措施，制定本計劃。一完善知識產權制度（一）完善知識產權法律法規規章"
+            "1.推進修訂《中華人民共和國反壟斷法》。（市場監管總局、知識產權局負責）2.推進修改《著作權集體管理條例》。"
+            "（中央宣傳部負責）二強化知識產權保護（一）加強司法保護3.完善知識產權審判體系。（最高人民法院負責）")
+    plan = _parse_text(text, "2021-2022.one-line.txt")
+    assert [t.task_key for t in plan.tasks] == ["1.1.1", "1.1.2", "2.1.3"]
+    assert [s.title for s in plan.sections] == ["完善知识产权制度", "完善知识产权法律法规规章", "强化知识产权保护",
+                                                "加强司法保护"]
+    assert plan.tasks[0].departments == ("市场监管总局", "知识产权局")
+    assert plan.plan_id == "2021-2022"
+
+
+def test_section_numeral_run_into_the_plan_title():
+    text = ("2020年深入实施国家知识产权战略加快建设知识产权强国推进计划一深化知识产权领域改革（一）改革完善知识产权政策"
+            "（1）制定出台政策文件。（知识产权局负责）（2）出台若干意见。（教育部负责）")
+    plan = _parse_text(text, "2020.txt")
+    assert [t.task_key for t in plan.tasks] == ["1.1.1", "1.1.2"]
+    assert plan.sections[0].title == "深化知识产权领域改革"
+
+
+def test_a_bare_numeral_in_running_text_is_not_a_heading():
+    plan = _parse_text("明确2019年任务。\n一、加强保护\n1.推动建立\n二十个知识产权保护中心。（知识产权局负责）\n"
+                       "2.统一执法标准。（司法部负责）\n")
+    assert [t.task_key for t in plan.tasks] == ["1.1", "1.2"]
+    assert plan.tasks[0].text == "推动建立二十个知识产权保护中心。"
+
+
+def test_task_numbers_of_four_digits_are_kept():
+    # a plan numbered 1…5000 loaded as 1003 tasks; "1001." became task 001 of a new section
+    lines = ["明确2030年重点任务。", "一、加强保护"]
+    lines += [f"{n}.开展第{n}项工作。（知识产权局负责）" for n in range(1, 5001)]
+    plan = _parse_text("\n".join(lines), "2030.txt")
+    assert [t.task_no for t in plan.tasks] == list(range(1, 5001))
+    assert plan.tasks[1000].task_key == "1.1001" and plan.tasks[1000].text == "开展第1001项工作。"
+
+
+def test_sections_numbered_past_ten():
+    lines = ["明确2030年重点任务。"]
+    for n, numeral in enumerate(["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"], start=1):
+        lines += [f"{numeral}、第{n}部分", f"{n}.开展工作。（知识产权局负责）"]
+    plan = _parse_text("\n".join(lines), "2030.txt")
+    assert [s.number for s in plan.sections][-3:] == ["十", "十一", "十二"]
+    assert plan.tasks[-1].task_key == "12.12"
+
+
+def test_key_task_marks_and_numbered_items_inside_a_task():
+    plan = _parse_text("明确2030年任务。\n一、加强保护\n★1.①修订专利法；②修订商标法。（知识产权局负责）\n"
+                       "2.开展执法行动。（公安部负责）\n")
+    assert [(t.task_no, t.key_task) for t in plan.tasks] == [(1, True), (2, False)]
+    assert plan.tasks[0].text == "①修订专利法；②修订商标法。"
+
+
+def test_full_width_symbols_become_ascii():
+    plan = _parse_text("明确2020年任务。\n一、加强保护\n１．深入推进“互联网＋”知识产权保护，覆盖１００％。（知识产权局负责）\n")
+    assert plan.tasks[0].text == "深入推进“互联网+”知识产权保护，覆盖100%。"
+
+
+def test_plan_laid_out_in_html_table_cells():
+    rows = ["明确2020年重点任务。", "一、加强保护", "1.修订专利法。（知识产权局负责）", "2.修订商标法。（司法部负责）"]
+    html = ("<html><body><nav><a href='/'>首页</a></nav><table>"
+            + "".join(f"<tr><td>{row}</td></tr>" for row in rows) + "</table></body></html>")
+    plan = parse_plan(read_bytes("2020.html", "test", html.encode("utf-8")))
+    assert [(t.task_key, t.text) for t in plan.tasks] == [("1.1", "修订专利法。"), ("1.2", "修订商标法。")]
+
+
+@pytest.mark.parametrize("printed", [
+    "中央组织部、中央宣传部，最高人民法院；最高人民检察院,外交部：",    # separators switch mid-list
+    "中央组织部、中央宣传部、\n最高人民法院、最高人民检察院、\n外交部：",  # a list over several lines
+    "中央组织部\n中央宣传部\n最高人民法院\n最高人民检察院\n外交部：",      # one name a line
+    "联系电话：010-62083114中央组织部、中央宣传部、最高人民法院、最高人民检察院、外交部：",
+])
+def test_addressee_lists_as_printed(printed):
+    plan = _parse_text(f"国知战联办〔2030〕1号\n\n{printed}\n经联席会议同意，现将计划印发给你们。\n"
+                       "明确2030年任务。\n一、加强保护\n1.修订专利法。（知识产权局负责）\n")
+    assert plan.metadata.addressees == ("中央组织部", "中央宣传部", "最高人民法院", "最高人民检察院", "外交部")
+
+
+def test_addressee_with_a_parenthesised_note_keeps_the_note():
+    plan = _parse_text("国知联办〔2024〕6号\n国家知识产权强国建设工作部际联席会议各成员单位，中央政法委、"
+                       "中央宣传部（国家版权局）、国家知识产权局（商标局、专利局）：\n经联席会议同意，现印发。\n"
+                       "明确2024年任务。\n一、加强保护\n1.修订专利法。（国家知识产权局负责）\n")
+    assert plan.metadata.addressees == ("国家知识产权强国建设工作部际联席会议各成员单位", "中央政法委",
+                                        "中央宣传部（国家版权局）", "国家知识产权局（商标局、专利局）")
