@@ -10,10 +10,10 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-import re
 from pathlib import Path
 
 from transforms.models import PlanError, SourceText
