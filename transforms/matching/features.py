@@ -95,7 +95,7 @@ def prepare_features(tasks: pd.DataFrame, spec) -> TaskFeatures:
     return TaskFeatures(
         tasks=ordered, plans=plans, plan_index=plan_index, plan_rank=plan_rank,
         relative_position=plan_rank / np.maximum(sizes - 1, 1), text=text,
-        truncated=ordered["truncated"].to_numpy(bool), stage=stages(text),
+        truncated=ordered["truncated"].to_numpy(bool), stage=stages(ordered["text"].to_numpy(object)),
         **_content_fields(presence, spec["text"]), **department_fields(ordered),
         **_document_fields(folded, ordered["cited_titles"], text, presence, vocabulary, len(plans), spec["documents"]),
     )
@@ -123,7 +123,7 @@ def _document_fields(folded, cited_titles, text, presence, vocabulary, n_plans: 
 
 
 def stages(text: np.ndarray) -> np.ndarray:
-    """text.stage_of per task, read once per distinct text."""
+    """text.stage_of per task (of the printed text: 《》 titles hide stage words), once per distinct text."""
     codes, distinct = pd.factorize(text)
     found = np.array([np.nan if (s := stage_of(t)) is None else float(s) for t in distinct], dtype=np.float64)
     return found[codes] if len(codes) else np.zeros(0)

@@ -4,7 +4,7 @@ A link gets one `kind` (the first that applies, in this order) and a `changes`
 list of every kind that applies:
   split / merged      one task became several / several became one;
   identical           same normalised text and same department lines;
-  stage_advanced      the leading verb moved on: 研究制定/推动 → 出台/印发 → 实施/落实;
+  stage_advanced      the stage moved on (transforms/stages.py: 研究 → 起草 → 推进 → 出台 → 实施 → 完成);
   department_changed  the department lines differ (renames along a line do not count);
   narrowed / widened  the later text is mostly inside the earlier one and clearly shorter, or vice versa;
   reworded            anything else.
@@ -41,7 +41,7 @@ def change_flags(features: TaskFeatures, links: pd.DataFrame, spec=DEFAULT_SPEC)
         "split": (role == "split") | np.isin(left, split_sources),
         "merged": (role == "merge") | np.isin(right, merge_targets),
         "identical": (features.text[left] == features.text[right]) & ~departments_differ,
-        # features.stage: 0 drafting, 1 issuing, 2 implementing (text.stage_of); NaN compares False.
+        # features.stage: the stage order of transforms/stages.py (text.stage_of); NaN compares False.
         "stage_advanced": features.stage[right] > features.stage[left],
         "department_changed": departments_differ,
         "narrowed": (links["right_in_left"].to_numpy(np.float64) >= contained)

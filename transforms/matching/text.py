@@ -5,7 +5,7 @@ Chinese has no word breaks, so texts are compared on characters: NFKC (full-widt
 punctuation and spaces dropped. A run normalises every text at once (`fold_all`,
 `normalize_all`): joined into one string, the C code does the work instead of one
 Python call per text, which matters at hundreds of thousands of tasks. `stage_of` reads
-the stage of a policy instrument from a task's leading verb.
+the stage of a task's work with the reviewed stage vocabulary (transforms/stages.py).
 """
 
 from __future__ import annotations
@@ -58,19 +58,9 @@ def normalize_all(folded: list[str]) -> list[str]:
     return _PUNCT_KEEPING_NUL.sub("", _YEAR.sub("", joined)).split(_SEPARATOR)
 
 
-# Leading verbs by stage of a policy instrument; the earliest one found in a text decides.
-STAGE_VERBS = (
-    ("研究制定", "研究起草", "研究论证", "研究修订", "推动制定", "推进制定", "启动制定", "推动修订", "推进修订",
-     "推动修改", "推进修改", "起草", "论证", "修订", "修改", "研究"),
-    ("制定出台", "出台", "印发", "发布", "颁布", "制定"),
-    ("贯彻落实", "组织实施", "实施", "落实", "执行"),
-)
-_STAGE_VERB = re.compile("|".join(sorted((v for verbs in STAGE_VERBS for v in verbs), key=len, reverse=True)))
-_STAGE_OF_VERB = {verb: stage for stage, verbs in enumerate(STAGE_VERBS) for verb in verbs}
-
-
 def stage_of(text: str) -> int | None:
-    """0 drafting, 1 issuing, 2 implementing, None if no stage verb is found. The earliest
-    verb decides; at one position the longest wins (研究制定 over 研究)."""
-    found = _STAGE_VERB.search(text)
-    return None if found is None else _STAGE_OF_VERB[found.group(0)]
+    """The stage order of a task's printed text (研究 1 … 完成 6), None if it uses no stage word: the rule of
+    transforms/stages.py with the one reviewed vocabulary, sources/reference/stages.csv."""
+    from sources.stages import load_stage_vocabulary  # read once per process
+
+    return load_stage_vocabulary().read(text).order

@@ -12,15 +12,14 @@ BASE = [COPYRIGHT, EDUCATION, FINANCE, GEO, SEEDS]
 
 
 @pytest.mark.parametrize(("text", "stage"), [
-    ("研究制定《专利代理条例》。", 0),
-    ("推动修订《植物新品种保护条例》。", 0),
-    ("制定出台《关于强化知识产权保护的意见》。", 1),
-    ("出台《推进中央企业知识产权工作高质量发展的指导意见》。", 1),
-    ("贯彻落实《关于强化知识产权保护的意见》。", 2),
+    ("研究制定《专利代理条例》。", 2),
+    ("推动修订《植物新品种保护条例》。", 3),
+    ("制定出台《关于强化知识产权保护的意见》。", 4),
+    ("出台《推进中央企业知识产权工作高质量发展的指导意见》。", 4),
+    ("贯彻落实《关于强化知识产权保护的意见》。", 5),
     ("开展知识产权宣传周活动。", None),
-], ids=["drafting: 研究制定", "drafting: 推动修订", "issuing: 制定出台", "issuing: 出台", "implementing: 贯彻落实",
-        "no stage verb"])
-def test_stage_of_reads_the_leading_verb(text, stage):
+], ids=["起草: 研究制定", "推进: 推动修订", "出台: 制定出台", "出台: 出台", "实施: 贯彻落实", "no stage word"])
+def test_stage_of_uses_the_stage_vocabulary(text, stage):
     assert stage_of(text) == stage
 
 
