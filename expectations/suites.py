@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from expectations.batches import Batch
+from expectations.data_docs import make_offline
 from expectations.reports import ExpectationOutcome, ValidationReport, format_examples
 
 PROJECT_DIR = Path(__file__).resolve().parent  # GX puts its project in PROJECT_DIR / "gx"
@@ -70,9 +71,20 @@ def run_batch(batch: Batch, *, results_dir: Path | None = None) -> ValidationRep
 
 
 def build_data_docs(results_dir: Path) -> Path:
-    """Rebuild the Data Docs site from the results stored in `results_dir`; returns its index page."""
+    """Rebuild the Data Docs site from the results stored in `results_dir`; returns its index page.
+
+    The pages load their styles and scripts from copies inside the site (`data_docs.make_offline`),
+    so they open without a network.
+    """
     with _results_in(results_dir):
         _context(results_dir).build_data_docs()
+    index = data_docs_index(results_dir)
+    make_offline(index.parent)
+    return index
+
+
+def data_docs_index(results_dir: Path) -> Path:
+    """The index page of the Data Docs built from `results_dir` (the local_site of great_expectations.yml)."""
     return results_dir / "data_docs" / "local_site" / "index.html"
 
 

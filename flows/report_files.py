@@ -6,9 +6,12 @@ wraps them as tasks and adds Prefect artifacts.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 
@@ -22,16 +25,26 @@ DEFAULT_OUT = Path("reports")  # under the current directory
 
 
 def build_reports(con: duckdb.DuckDBPyConnection, lang: str, pairs: list[tuple[str, str]] | None = None,
-                  overview: bool = True) -> list[RenderedReport]:
-    """Render the pair reports (default: every pair of neighbouring plans), the overview, and the history
-    page of every line of work found in two or more plans."""
+                  overview: bool = True, data_docs: str | None = None) -> list[RenderedReport]:
+    """Render the pair reports (default: every pair of neighbouring plans), the overview (which links
+    to the Data Docs at `data_docs`, see `data_docs_link`, when given), and the history page of every
+    line of work found in two or more plans."""
     chosen = consecutive_pairs(con) if pairs is None else pairs
     reports = [render_pair_report(read_pair_report_data(con, a, b), lang) for a, b in chosen]
     if overview:
-        reports.append(render_overview(read_overview_data(con), lang))
+        reports.append(render_overview(replace(read_overview_data(con), data_docs=data_docs), lang))
     # every pair report and the overview link to the history pages of the lines they show
     reports += [render_lineage_page(history, lang) for history in read_lineage_histories(con)]
     return reports
+
+
+def data_docs_link(db: str | Path | None, out: str | Path) -> str:
+    """Where the overview in `out` finds the Data Docs of this warehouse (`ipplans validate --docs`
+    builds them beside it), as a relative link: reports and warehouse may move together."""
+    from expectations.suites import data_docs_index, results_dir_for
+
+    index = data_docs_index(results_dir_for(Path(db) if db else None)).resolve()
+    return quote(Path(os.path.relpath(index, Path(out).resolve())).as_posix())
 
 
 def write_report_files(reports: list[RenderedReport], out: Path) -> list[Path]:

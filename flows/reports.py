@@ -19,7 +19,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.report_files import DEFAULT_OUT, build_reports, report_warehouse, write_report_files
+from flows.report_files import DEFAULT_OUT, build_reports, data_docs_link, report_warehouse, write_report_files
 from transforms.reports import RenderedReport
 
 
@@ -37,9 +37,11 @@ def artifact_key(report: RenderedReport, lang: str) -> str:
 
 
 @task(name="render-reports", cache_policy=NO_CACHE)
-def render_task(db: str | None, lang: str, pairs: list[tuple[str, str]] | None) -> list[RenderedReport]:
+def render_task(db: str | None, lang: str, pairs: list[tuple[str, str]] | None,
+                out: Path | None = None) -> list[RenderedReport]:
+    data_docs = data_docs_link(db, out) if out is not None else None
     with report_warehouse(db) as con:
-        return build_reports(con, lang, pairs)
+        return build_reports(con, lang, pairs, data_docs=data_docs)
 
 
 @task(name="write-reports", cache_policy=NO_CACHE)
@@ -68,7 +70,7 @@ def publish_reports(db: str | None = None, out: str | None = None, lang: str = "
                     pairs: list[tuple[str, str]] | None = None) -> ReportSummary:
     """Write every pair report (default: neighbouring plans) and the overview; publish them as artifacts."""
     out_dir = Path(out) if out else DEFAULT_OUT
-    reports = render_task(db, lang, pairs)
+    reports = render_task(db, lang, pairs, out_dir)
     paths = write_task(reports, out_dir)
     keys = publish_task(reports, out_dir, lang)
     return ReportSummary(paths=[str(path) for path in paths], artifact_keys=keys)

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.commands import register_all
+from tests.expectations.test_data_docs import check_offline_site
 
 pytestmark = pytest.mark.gx
 register_all(app)
@@ -39,6 +40,7 @@ def test_validate_builds_the_data_docs(preloaded_db):
     index = Path(_squashed(result.output).split("DataDocs:")[1])
     assert index.name == "index.html" and index.is_file()
     assert index == preloaded_db.parent / "gx" / "data_docs" / "local_site" / "index.html"
+    check_offline_site(index)  # every style and script the pages load is a file inside the site
 
 
 def test_validate_an_unknown_plan_fails(preloaded_db):

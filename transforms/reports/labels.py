@@ -23,6 +23,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "stage": ("阶段推进（如 出台 → 实施）", "Stage advanced (e.g. 出台 issued → 实施 implemented)"),
     "workload": ("部门任务量（按机构沿革合并）", "Department workload (along department lineage)"),
     "data_quality": ("数据质量", "Data quality"),
+    "data_docs": ("每项质量检查的结果（Great Expectations Data Docs）",
+                  "The result of every data-quality check (Great Expectations Data Docs)"),
+    "data_docs_hint": ("由 ipplans validate --docs 生成和更新，无需联网即可打开。",
+                       "built and refreshed by ipplans validate --docs; they open without a network."),
     "partial_note": ("{plan}：部分文件，仅存开头部分；此处缺少的任务可能存在于完整文件中。",
                      "{plan}: partial document: only the opening part survived; tasks absent here may exist "
                      "in the full plan."),

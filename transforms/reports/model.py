@@ -61,6 +61,7 @@ class Overview:
     department_years: pd.DataFrame    # rpt_department_line_tasks_by_year
     warnings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WARNING_COLUMNS))
     progress: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROGRESS_COLUMNS))  # lineage_progress
+    data_docs: str | None = None      # link to the GX Data Docs index, relative to the overview's folder
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,17 @@ lets that one inline script run; the report itself runs no script.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
-from flows.report_files import build_reports, write_report_files
+from flows.report_files import build_reports, data_docs_link, write_report_files
 from tests.transforms.reports.real_warehouse import build_real_warehouse
 from warehouse.connection import connect
 
@@ -42,15 +44,20 @@ addEventListener("load", () => {
 
 
 @pytest.fixture(scope="module")
-def report_dir(tmp_path_factory, shared_plans) -> Path:
-    folder = tmp_path_factory.mktemp("browser")
-    con = connect(build_real_warehouse(folder / "w.duckdb", shared_plans), read_only=True)
+def real_db(tmp_path_factory, shared_plans) -> Path:
+    return build_real_warehouse(tmp_path_factory.mktemp("browser") / "w.duckdb", shared_plans)
+
+
+@pytest.fixture(scope="module")
+def report_dir(real_db) -> Path:
+    out = real_db.parent / "reports"
+    con = connect(real_db, read_only=True)
     try:
-        reports = build_reports(con, "zh")
+        reports = build_reports(con, "zh", data_docs=data_docs_link(real_db, out))
     finally:
         con.close()
-    write_report_files(reports, folder / "reports")
-    return folder / "reports"
+    write_report_files(reports, out)
+    return out
 
 
 def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
@@ -124,8 +131,8 @@ def test_lineage_pages_are_reachable_from_the_overview_and_load_nothing(report_d
     reached, queue = set(), [(report_dir / "overview.html").resolve()]
     while queue:  # follow links from the overview: to pair reports, lineage pages, and back
         page = queue.pop()
-        if page in reached or not page.is_file():
-            continue
+        if page in reached or not page.is_file() or report_dir.resolve() not in page.parents:
+            continue  # the overview also links to the Data Docs, outside the report folder
         reached.add(page)
         queue += linked_pages(page, tmp_path) - reached
     assert lineage_pages <= reached
@@ -136,3 +143,92 @@ def test_lineage_pages_are_reachable_from_the_overview_and_load_nothing(report_d
         assert errors == [], f"{page.name}: {errors}"
         assert "../overview.html" in dom
     assert "<del>" in patent_law.read_text(encoding="utf-8")  # differences from the previous appearance
+
+
+# --- Great Expectations Data Docs, opened with every request off the machine failing ---------------
+
+# DNS answers nothing and any proxied request goes to a closed port: only file:// pages and their files load
+NO_NETWORK = ("--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9")
+# What a reader sees once the page (scripts, fonts) has settled: its visible text, the fonts that
+# loaded, whether Bootstrap styles the top bar, and what failed to load
+DATA_DOCS_PROBE = """<script>
+window.__errors = [];
+addEventListener("error", e => __errors.push("error: " + (e.message || e.target.src || e.target.href || e.type)), true);
+addEventListener("load", () => document.fonts.ready.then(() => {
+  const probe = {errors: __errors, text: document.body.innerText,
+                 fonts: [...document.fonts].filter(f => f.status === "loaded").map(f => f.family),
+                 navbar: getComputedStyle(document.querySelector(".navbar")).display,
+                 table_rows: document.querySelectorAll("table tbody tr").length};
+  const out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify(probe);
+  document.body.appendChild(out);
+}));
+</script>"""
+
+
+@pytest.fixture(scope="module")
+def data_docs(real_db) -> Path:
+    """The Data Docs of the 2020 plan's checks, built as `ipplans validate 2020 --docs` builds them."""
+    from expectations.gate import validate_loaded
+    from expectations.suites import build_data_docs, results_dir_for
+
+    con = connect(real_db, read_only=True)
+    try:
+        validate_loaded(con, "2020", results_dir=results_dir_for(real_db))
+    finally:
+        con.close()
+    return build_data_docs(results_dir_for(real_db))
+
+
+def offline_view(page: Path, tmp_path: Path) -> dict:
+    """Open a copy of the page beside it (its files are found by relative path) with no network."""
+    copy = page.with_name(f"probed-{page.name}")
+    copy.write_text(page.read_text(encoding="utf-8").replace("<head>", "<head>\n" + DATA_DOCS_PROBE, 1),
+                    encoding="utf-8")
+    try:
+        result = chromium(*NO_NETWORK, "--virtual-time-budget=10000", "--dump-dom", copy.as_uri(),
+                          profile=tmp_path / "profile")
+    finally:
+        copy.unlink()
+    found = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, flags=re.S)
+    assert found, f"{page.name}: the page did not finish loading"
+    return json.loads(html.unescape(found.group(1)))
+
+
+@pytest.mark.gx
+def test_data_docs_show_validation_results_with_no_network(data_docs, tmp_path):
+    index = offline_view(data_docs, tmp_path)
+    assert index["errors"] == []
+    assert index["table_rows"] >= 5  # bootstrap-table drew one row per validation run (it needs jQuery)
+    assert "plan_tasks · 2020 · 2020.gov.md" in index["text"]
+    [tasks_page] = (data_docs.parent / "validations" / "plan_tasks").rglob("*.html")
+    result = offline_view(tasks_page, tmp_path)
+    assert result["errors"] == []
+    assert "Each task number is one more than the previous one in its numbering run." in result["text"]
+    assert "Succeeded" in result["text"] and "0% unexpected" in result["text"]
+    assert '"Font Awesome 6 Free"' in result["fonts"] or "Font Awesome 6 Free" in result["fonts"]  # status icons
+    assert result["navbar"] == "flex"  # Bootstrap's stylesheet applies
+
+
+@pytest.mark.gx
+def test_the_offline_check_sees_a_page_that_needs_the_network(data_docs, tmp_path):
+    # GX's own tag for jQuery in place of the bundled copy: the script fails and the index stays empty
+    page = data_docs.with_name("needs-network.html")
+    page.write_text(data_docs.read_text(encoding="utf-8").replace(
+        '<script src="static/offline/jquery/jquery.min.js">', '<script src="https://code.jquery.com/jquery-3.7.1.min.js">'),
+        encoding="utf-8")
+    try:
+        view = offline_view(page, tmp_path)
+    finally:
+        page.unlink()
+    assert any("jquery" in error for error in view["errors"])
+    assert view["table_rows"] == 0
+
+
+@pytest.mark.gx
+def test_the_overview_links_to_the_data_docs(report_dir, data_docs):
+    overview = (report_dir / "overview.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]*index\.html)">', overview)
+    assert [(report_dir / unquote(link)).resolve() for link in links] == [data_docs.resolve()]
+    assert "Great Expectations Data Docs" in (report_dir / "overview.md").read_text(encoding="utf-8")

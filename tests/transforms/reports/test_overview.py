@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from transforms.reports import render_overview
 
@@ -42,3 +43,12 @@ def test_partial_plans_are_noted(overview):
     html = render_overview(overview, "en").html
     assert "2015: partial document" in html and "2016: partial document" in html
     assert "2020: partial document" not in html
+
+
+def test_data_quality_links_to_the_data_docs_when_given(overview):
+    assert "Data Docs" not in render_overview(overview, "en").html
+    report = render_overview(replace(overview, data_docs="../gx/data_docs/local_site/index.html"), "zh")
+    quality = report.html[report.html.index('id="data-quality"'):]
+    assert '<a href="../gx/data_docs/local_site/index.html">每项质量检查的结果（Great Expectations Data Docs）</a>' in quality
+    assert "ipplans validate --docs" in quality
+    assert "](../gx/data_docs/local_site/index.html)" in report.markdown
