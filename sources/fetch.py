@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +32,8 @@ _REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    timeout_s: float = 20.0  # each network wait, and also the whole of one attempt
+    timeout_s: float = 20.0  # each network wait, and also the whole of one attempt, headers included
+    total_timeout_s: float = 60.0  # every attempt of one URL and the pauses between them
     max_bytes: int = 20_000_000
     retries: int = 3  # further attempts after the first, on transient failures only
     backoff_s: tuple[float, ...] = (0.5, 1.0, 2.0)  # pause before retry n; the last value repeats
@@ -73,7 +76,7 @@ def fetch_url(url: str, cache_dir: Path, policy: FetchPolicy = FetchPolicy()) ->
     _check_scheme(url, url)
     cache_dir = Path(cache_dir)
     cached = _load_cache(cache_dir, url)
-    response = _with_retries(url, policy, lambda: _exchange(url, cached, policy))
+    response = _with_retries(url, policy, lambda seconds: _exchange(url, cached, policy, seconds))
     if response.status_code == 304:
         if cached is None:
             raise FetchError(url, "HTTP 304 Not Modified but there is no cached copy")
@@ -113,37 +116,94 @@ def _check_scheme(url: str, target: str, refused: str = "") -> None:
         raise FetchError(url, f"{refused}scheme {scheme or '(none)'!r} not allowed (only http/https)")
 
 
-def _with_retries(url: str, policy: FetchPolicy, attempt: Callable[[], _Response]) -> _Response:
-    """Run `attempt` until it succeeds, fails permanently, or the retries are used up."""
-    for number in range(policy.retries):
+def _with_retries(url: str, policy: FetchPolicy, attempt: Callable[[float], _Response]) -> _Response:
+    """Run `attempt(seconds it may take)` until it succeeds, fails permanently, the retries are used
+    up, or the URL's total deadline has passed."""
+    deadline = time.monotonic() + policy.total_timeout_s
+    for number in range(policy.retries + 1):
+        seconds = min(policy.timeout_s, deadline - time.monotonic())
         try:
-            return attempt()
+            return attempt(seconds)
         except FetchError as exc:
-            if not exc.retryable:
+            last_try = number == policy.retries or time.monotonic() >= deadline
+            if not exc.retryable or (last_try and not policy.retries):
                 raise
-        if policy.backoff_s:
-            time.sleep(policy.backoff_s[min(number, len(policy.backoff_s) - 1)])
-    try:
-        return attempt()
-    except FetchError as exc:
-        if exc.retryable and policy.retries:
-            raise FetchError(url, f"{exc.problem} (after {policy.retries + 1} attempts)",
-                             retryable=True) from exc
-        raise
+            if last_try:
+                raise FetchError(url, f"{exc.problem} (after {number + 1} attempts"
+                                      f"{'' if number == policy.retries else f'; {policy.total_timeout_s} s in all'})",
+                                 retryable=True) from exc
+        pause = policy.backoff_s[min(number, len(policy.backoff_s) - 1)] if policy.backoff_s else 0.0
+        time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def _exchange(url: str, cached: dict | None, policy: FetchPolicy) -> _Response:
-    """One attempt: follow redirects by hand so that every hop is checked and counted."""
-    deadline = time.monotonic() + policy.timeout_s
+def _exchange(url: str, cached: dict | None, policy: FetchPolicy, seconds: float) -> _Response:
+    """One attempt of at most `seconds`: follow redirects by hand so that every hop is checked and counted."""
+    deadline = time.monotonic() + seconds
     hop = url
-    with httpx.Client(timeout=policy.timeout_s, follow_redirects=False,
-                      headers={"User-Agent": policy.user_agent}) as client:
+    with _SocketDeadline(seconds) as watchdog, httpx.Client(
+            timeout=max(min(policy.timeout_s, seconds), 0.001), follow_redirects=False,
+            headers={"User-Agent": policy.user_agent}) as client:
         for _ in range(policy.max_redirects + 1):
-            response = _get(client, url, hop, _conditional_headers(cached, hop), policy, deadline)
+            try:
+                response = _get(client, url, hop, _conditional_headers(cached, hop), policy, deadline, watchdog)
+            except FetchError:
+                if watchdog.expired:
+                    raise _timed_out(url, seconds) from None
+                raise
+            if watchdog.expired:  # a shut socket can look like the end of a body sent without a length
+                raise _timed_out(url, seconds)
             if response.status_code not in _REDIRECT_STATUSES:
                 return response
             hop = _next_hop(url, hop, response)
     raise FetchError(url, f"too many redirects (more than {policy.max_redirects})")
+
+
+def _timed_out(url: str, seconds: float) -> FetchError:
+    return FetchError(url, f"timed out after {seconds:.3g} s (the whole attempt, headers included; "
+                           f"body still arriving or not begun)", retryable=True)
+
+
+class _SocketDeadline:
+    """Shuts the attempt's sockets when its time is up. httpx's timeouts bound each network wait,
+    not their sum, so a server dripping header bytes slower than nothing but faster than the
+    timeout would otherwise hold an attempt for minutes; the shut socket ends the wait at once."""
+
+    def __init__(self, seconds: float):
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+
+    def trace(self, event: str, info: dict) -> None:  # httpx's "trace" request extension
+        if event == "connection.connect_tcp.complete":
+            sock = info["return_value"].get_extra_info("socket")
+            with self._lock:
+                self._sockets.append(sock)
+                if self.expired:
+                    _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def __enter__(self) -> _SocketDeadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket | None) -> None:
+    try:
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
 
 
 def _next_hop(url: str, hop: str, response: _Response) -> str:
@@ -171,9 +231,9 @@ def _conditional_headers(cached: dict | None, hop: str) -> dict[str, str]:
 
 
 def _get(client: httpx.Client, url: str, hop: str, headers: dict[str, str],
-         policy: FetchPolicy, deadline: float) -> _Response:
+         policy: FetchPolicy, deadline: float, watchdog: _SocketDeadline) -> _Response:
     try:
-        with client.stream("GET", hop, headers=headers) as response:
+        with client.stream("GET", hop, headers=headers, extensions={"trace": watchdog.trace}) as response:
             code = response.status_code
             if code in _REDIRECT_STATUSES:
                 return _Response(hop, code, b"", None, None, None, response.headers.get("location"))

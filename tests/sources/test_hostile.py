@@ -10,12 +10,16 @@ in a child process that gave up root's right to ignore permissions.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from sources.catalogue import COLUMNS, load_catalogue
+from sources.fetch import FetchError, FetchPolicy, fetch_url
 from sources.inbox import REASON_SUFFIX, pending, settle
 from sources.overrides import read_overrides_file
 from sources.read import MAX_SOURCE_BYTES, file_sha256, read_file_bytes, read_source
@@ -262,3 +266,51 @@ def test_when_neither_folder_can_take_a_file_it_stays_and_the_reason_says_why(tm
     moved, reason = settle(inbox / "2020.md", inbox)
     assert moved is None and (inbox / "2020.md").exists()
     assert f"it also could not be moved to rejected/: {inbox / 'processed'} is a file" in reason
+
+
+# ---- HTTP: deadlines that cover headers, and a total per URL --------------------------------
+
+class _DrippingHeaders(BaseHTTPRequestHandler):
+    """Sends a status line, then header bytes one at a time, each well within any read timeout."""
+
+    stop = threading.Event()
+
+    def do_GET(self):  # noqa: N802 (the http.server API)
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+            while not self.stop.wait(0.05):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+        except OSError:
+            pass  # the client shut the connection at its deadline
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def dripping_site():
+    _DrippingHeaders.stop.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _DrippingHeaders)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/plan.htm"
+    _DrippingHeaders.stop.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_headers_dripping_in_are_cut_off_at_the_attempt_deadline(dripping_site, tmp_path):
+    with pytest.raises(FetchError) as raised:
+        fetch_url(dripping_site, tmp_path, FetchPolicy(timeout_s=0.5, retries=0))
+    assert raised.value.source == dripping_site and raised.value.retryable
+    assert raised.value.problem.startswith("timed out after 0.5 s (the whole attempt, headers included")
+
+
+def test_all_attempts_of_one_url_share_a_total_deadline(dripping_site, tmp_path):
+    policy = FetchPolicy(timeout_s=0.4, retries=20, backoff_s=(0.0,), total_timeout_s=1.0)
+    with pytest.raises(FetchError, match=r"timed out after .* s \(the whole attempt.*; 1.0 s in all\)") as raised:
+        fetch_url(dripping_site, tmp_path, policy)
+    attempts = int(re.search(r"after (\d+) attempts", raised.value.problem).group(1))
+    assert 2 <= attempts <= 4  # not the 21 the retries would allow
