@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from transforms.models import PlanError
 
 MAX_DOCX_UNCOMPRESSED = 50_000_000
+# Markup tags in word/document.xml. A 100-task plan has some 20k (runs split by revision ids
+# included); the cap leaves fifty times that, and refuses padding such as a million empty paragraphs.
+MAX_DOCX_TAGS = 1_000_000
+_XML_CHUNK_BYTES = 1 << 20
 # Parts every WordprocessingML package has; a plain zip renamed to .docx lacks them.
 _DOCX_REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
 
@@ -43,9 +48,13 @@ def _check_docx_package(data: bytes, name: str, max_uncompressed: int) -> None:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise PlanError(name, f"not a valid .docx document: not a zip package ({exc})") from exc
+            _check_members(archive.infolist(), name, max_uncompressed)
+            _check_markup(archive, name)
+    except (zipfile.BadZipFile, ValueError, EOFError, zlib.error) as exc:
+        raise PlanError(name, f"not a valid .docx document: not a zip package, or a damaged one ({exc})") from exc
+
+
+def _check_members(members: list[zipfile.ZipInfo], name: str, max_uncompressed: int) -> None:
     present = {member.filename for member in members}
     missing = [part for part in _DOCX_REQUIRED_PARTS if part not in present]
     if missing:
@@ -54,6 +63,19 @@ def _check_docx_package(data: bytes, name: str, max_uncompressed: int) -> None:
     if total > max_uncompressed:
         raise PlanError(name, f"not a valid .docx document: uncompressed size {total} bytes "
                               f"exceeds the limit of {max_uncompressed}")
+
+
+def _check_markup(archive: zipfile.ZipFile, name: str) -> None:
+    """Stream the body XML, counting its tags, before python-docx builds a tree of it: a few MB
+    of empty paragraphs would cost python-docx minutes and gigabytes. The stream stops at the
+    declared size, and a member whose data does not match it fails its CRC check."""
+    tags = 0
+    with archive.open("word/document.xml") as xml:
+        while chunk := xml.read(_XML_CHUNK_BYTES):
+            tags += chunk.count(b"<")
+            if tags > MAX_DOCX_TAGS:
+                raise PlanError(name, f"not a plan document: word/document.xml has more than {MAX_DOCX_TAGS} "
+                                      "tags (a real plan has tens of thousands)")
 
 
 def _block_lines(container) -> Iterator[str]:

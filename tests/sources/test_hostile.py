@@ -9,8 +9,11 @@ in a child process that gave up root's right to ignore permissions.
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import struct
+import zipfile
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +25,7 @@ from sources.catalogue import COLUMNS, load_catalogue
 from sources.fetch import FetchError, FetchPolicy, fetch_url
 from sources.inbox import REASON_SUFFIX, pending, settle
 from sources.overrides import read_overrides_file
-from sources.read import MAX_SOURCE_BYTES, file_sha256, read_file_bytes, read_source
+from sources.read import MAX_SOURCE_BYTES, file_sha256, read_bytes, read_file_bytes, read_source
 from transforms.models import PlanError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sources" / "samples" / "2020.gov.md"
@@ -314,3 +317,38 @@ def test_all_attempts_of_one_url_share_a_total_deadline(dripping_site, tmp_path)
         fetch_url(dripping_site, tmp_path, policy)
     attempts = int(re.search(r"after (\d+) attempts", raised.value.problem).group(1))
     assert 2 <= attempts <= 4  # not the 21 the retries would allow
+
+
+# ---- .docx bombs ---------------------------------------------------------------------------
+
+def _docx(document_xml: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", document_xml)
+    return buffer.getvalue()
+
+
+def _lying_about_its_size(data: bytes, member: str, declared: int) -> bytes:
+    """The package with `member`'s uncompressed size in the zip directory replaced by `declared`."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    info = archive.getinfo(member)
+    patched = bytearray(data)
+    central = data.rindex(b"PK\x01\x02")  # the last central directory entry: the member written last
+    assert data[central + 46:central + 46 + len(member)] == member.encode()
+    struct.pack_into("<I", patched, central + 24, declared)  # central directory: uncompressed size
+    struct.pack_into("<I", patched, info.header_offset + 22, declared)  # local header too
+    return bytes(patched)
+
+
+def test_a_docx_of_a_million_empty_paragraphs_is_refused_before_it_is_parsed():
+    body = b"<w:document><w:body>" + b"<w:p/>" * 1_400_000 + b"</w:body></w:document>"
+    with pytest.raises(PlanError, match="word/document.xml has more than 1000000 tags"):
+        read_bytes("padded.docx", "test", _docx(body))
+
+
+def test_a_docx_that_lies_about_its_size_is_refused_as_damaged():
+    data = _lying_about_its_size(_docx(b"<w:document>" + b"\0" * 40_000_000 + b"</w:document>"),
+                                 "word/document.xml", 1000)
+    with pytest.raises(PlanError, match="not a valid .docx document: not a zip package, or a damaged one"):
+        read_bytes("liar.docx", "test", data)
