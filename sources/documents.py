@@ -50,6 +50,8 @@ def _check_docx_package(data: bytes, name: str, max_uncompressed: int) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_members(archive.infolist(), name, max_uncompressed)
             _check_markup(archive, name)
+    except PlanError:
+        raise
     except (zipfile.BadZipFile, ValueError, EOFError, zlib.error) as exc:
         raise PlanError(name, f"not a valid .docx document: not a zip package, or a damaged one ({exc})") from exc
 
