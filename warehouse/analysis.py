@@ -109,3 +109,9 @@ def read_lineage_histories(con: duckdb.DuckDBPyConnection, min_plans: int = 2) -
     plans = read_plan_spans(con)
     return [lineage_history(lineage_id, rows, plans) for lineage_id, rows in by_lineage.items()
             if len({row.plan_id for row in rows}) >= min_plans]
+
+
+def lineages_with_pages(con: duckdb.DuckDBPyConnection, min_plans: int = 2) -> set[str]:
+    """Ids of the lineages that get a history page in the reports (found in at least `min_plans` plans)."""
+    return {row[0] for row in con.execute(
+        "select lineage_id from lineage_progress where appearances >= ?", [min_plans]).fetchall()}

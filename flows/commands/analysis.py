@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from flows.commands.options import CsvOption, DbOption, data_console, db_path, fail
+from flows.commands.options import CsvOption, DbOption, Lang, LangOption, data_console, db_path, fail
 from transforms.history import HistoryError, LineageHistory
 from transforms.search import LineageHits, SearchError, highlight
 
@@ -30,6 +31,8 @@ def register(app: typer.Typer) -> None:
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")]
+OutOption = Annotated[Path | None, typer.Option(
+    "--out", help="Write the result as a report page (search_<query>.md and .html) into this report folder")]
 FromOption = Annotated[int | None, typer.Option("--from", help="Only plans covering this year or later")]
 ToOption = Annotated[int | None, typer.Option("--to", help="Only plans starting in this year or earlier")]
 DepartmentOption = Annotated[str | None, typer.Option(
@@ -39,11 +42,13 @@ DepartmentOption = Annotated[str | None, typer.Option(
 def search(query: Annotated[str, typer.Argument(help="A phrase or a document name, with or without 《》, "
                                                       "in Simplified or Traditional script")],
            year_from: FromOption = None, year_to: ToOption = None, department: DepartmentOption = None,
-           db: DbOption = None, csv_output: CsvOption = False, json_output: JsonOption = False) -> None:
+           db: DbOption = None, csv_output: CsvOption = False, json_output: JsonOption = False,
+           out: OutOption = None, lang: LangOption = Lang.zh) -> None:
     """Every task of every plan mentioning QUERY, grouped by line of work, best match first.
 
     Example: ipplans search 商业秘密 --from 2016
     """
+    from warehouse.analysis import lineages_with_pages
     from warehouse.analysis import search as search_warehouse
     from warehouse.connection import WarehouseError, connect
 
@@ -53,16 +58,29 @@ def search(query: Annotated[str, typer.Argument(help="A phrase or a document nam
         con = connect(db_path(db), read_only=True)
         try:
             found = search_warehouse(con, query, year_from=year_from, year_to=year_to, department=department)
+            pages = lineages_with_pages(con) if out else set()
         finally:
             con.close()
     except (SearchError, WarehouseError) as exc:
         fail(str(exc))
-    if json_output:
+    if out:
+        _write_search_page(query, found, pages, out, lang.value)
+    elif json_output:
         print(json.dumps(search_json(found), ensure_ascii=False, indent=2))
     elif csv_output:
         _search_csv(found)
     else:
         _search_table(query, found)
+
+
+def _write_search_page(query: str, found: list[LineageHits], pages: set[str], out: Path, lang: str) -> None:
+    """The result as a report page beside the other reports, linking each line to its history page."""
+    from flows.report_files import write_report_files
+    from transforms.reports.search_page import render_search_page
+    from transforms.search import parse_query
+
+    for path in write_report_files([render_search_page(parse_query(query), found, pages, lang)], out):
+        data_console().print(f"  wrote {path}")
 
 
 def search_json(found: list[LineageHits]) -> list[dict]:

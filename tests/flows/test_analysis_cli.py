@@ -96,3 +96,12 @@ def test_history_table_marks_the_advance_and_the_gaps(db):
 def test_history_of_an_unknown_task_fails_cleanly(db):
     result = invoke("history", "2016:99", "--db", db)
     assert result.exit_code == 1 and "no task 99 in plan '2016'" in result.output
+
+
+def test_search_out_writes_a_report_page_beside_the_reports(db, tmp_path):
+    result = invoke("search", "商业秘密", "--db", db, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["search_商业秘密.html", "search_商业秘密.md"]
+    html = (tmp_path / "search_商业秘密.html").read_text(encoding="utf-8")
+    assert html.count("<mark>商业秘密</mark>") == 4  # 2020:24 once, 2020:44 twice, 2021-2022:1 once
+    assert 'href="lineages/' in html  # 2021-2022:1 continues the patent-law line: its history page

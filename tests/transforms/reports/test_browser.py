@@ -145,6 +145,25 @@ def test_lineage_pages_are_reachable_from_the_overview_and_load_nothing(report_d
     assert "<del>" in patent_law.read_text(encoding="utf-8")  # differences from the previous appearance
 
 
+def test_a_search_page_loads_nothing_and_links_to_history_pages(report_dir, real_db, tmp_path):
+    from transforms.reports.search_page import render_search_page
+    from transforms.search import parse_query
+    from warehouse.analysis import lineages_with_pages, search
+
+    folder = tmp_path / "reports"
+    shutil.copytree(report_dir, folder)
+    con = connect(real_db, read_only=True)
+    try:
+        page = render_search_page(parse_query("專利法"), search(con, "專利法"), lineages_with_pages(con), "zh")
+    finally:
+        con.close()
+    [html_path] = [path for path in write_report_files([page], folder) if path.suffix == ".html"]
+    errors, dom = page_errors(html_path, tmp_path)
+    assert errors == [] and dom.count("<mark>") == 3
+    linked = linked_pages(html_path, tmp_path)
+    assert linked and all(path.is_file() for path in linked)
+
+
 # --- Great Expectations Data Docs, opened with every request off the machine failing ---------------
 
 # DNS answers nothing and any proxied request goes to a closed port: only file:// pages and their files load

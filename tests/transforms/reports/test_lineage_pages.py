@@ -71,3 +71,20 @@ def test_every_comparison_row_links_to_its_line(pair_report):
     for row, lineage_id in zip(rows, continued["lineage_id"]):
         assert f'href="lineages/{lineage_id}.html"' in row
     assert f"(lineages/{continued['lineage_id'].iloc[0]}.md)" in report.markdown
+
+
+def test_a_search_page_highlights_the_query_and_links_each_line():
+    from transforms.reports.search_page import render_search_page, search_stem
+    from transforms.search import TaskText, parse_query, search_tasks
+
+    tasks = [TaskText("2016", 2016, "1.1", 1, "积极推进专利法第四次修订。", "L1", (), ("知识产权局",)),
+             TaskText("2020", 2020, "2.1.22", 22, "配合做好《专利法》修改。", "L1", ("专利法",), ("知识产权局",)),
+             TaskText("2020", 2020, "2.1.30", 30, "研究专利法/实施问题。", "L7")]
+    query = parse_query("專利法")
+    page = render_search_page(query, search_tasks(query, tasks), {"L1"}, "zh")
+    assert page.stem == search_stem(query) == "search_专利法" and page.artifact is False
+    assert "<mark>《专利法》</mark>修改" in page.html and "积极推进<mark>专利法</mark>第四次修订" in page.html
+    assert '<a href="lineages/L1.html">L1</a> · 2016、2020' in page.html
+    assert "lineages/L7" not in page.html  # a line in one plan has no history page
+    assert "配合做好**《专利法》**修改" in page.markdown and "(lineages/L1.md)" in page.markdown
+    assert search_stem(parse_query("商业/秘密 ")) == "search_商业_秘密"  # no folder in a file name
