@@ -56,24 +56,25 @@ def read_search_tasks(con: duckdb.DuckDBPyConnection, year_from: int | None = No
 
 
 def resolve_lineage(con: duckdb.DuckDBPyConnection, reference: str) -> str:
-    """The lineage id of `PLAN:TASK` (the task number as printed, e.g. 2016:1) or of a lineage id itself."""
-    plan_id, colon, task = reference.partition(":")
-    if colon:
-        if not task.strip().isdigit():
-            raise HistoryError(f"{reference!r}: give PLAN:TASK with the task number as printed, e.g. 2016:1")
-        row = con.execute("select t.task_key, l.lineage_id from tasks as t left join task_lineage as l "
-                          "on l.plan_id = t.plan_id and l.task_key = t.task_key "
-                          "where t.plan_id = ? and t.task_no = ? order by t.position limit 1",
-                          [plan_id.strip(), int(task)]).fetchone()
-        if row is None:
-            raise HistoryError(f"no task {task.strip()} in plan {plan_id.strip()!r} (see `ipplans tasks {plan_id.strip()}`)")
-        if row[1] is None:
-            raise HistoryError(f"task {reference} belongs to no lineage yet: run `ipplans link` first")
-        return row[1]
-    found = con.execute("select 1 from task_lineage where lineage_id = ? limit 1", [reference.strip()]).fetchone()
-    if found is None:
-        raise HistoryError(f"no lineage {reference!r}: give PLAN:TASK (e.g. 2016:1) or a lineage id")
-    return reference.strip()
+    """The lineage id of `PLAN:TASK` (the task number as printed, e.g. 2016:1, or a task key such as
+    2020:2.1.22 where numbering restarts in each section) or of a lineage id itself."""
+    plan_id, colon, task = (part.strip() for part in reference.rpartition(":"))
+    if not colon:
+        if con.execute("select 1 from task_lineage where lineage_id = ? limit 1", [task]).fetchone() is None:
+            raise HistoryError(f"no lineage {task!r}: give PLAN:TASK (e.g. 2016:1) or a lineage id")
+        return task
+    rows = con.execute("select t.task_key, l.lineage_id from tasks as t left join task_lineage as l "
+                       "on l.plan_id = t.plan_id and l.task_key = t.task_key "
+                       "where t.plan_id = ? and (t.task_key = ? or t.task_no::varchar = ?) "
+                       "order by t.task_key = ? desc, t.position", [plan_id, task, task, task]).fetchall()
+    if not rows:
+        raise HistoryError(f"no task {task} in plan {plan_id!r} (see `ipplans tasks {plan_id}`)")
+    if len(rows) > 1 and rows[0][0] != task:
+        keys = ", ".join(f"{plan_id}:{key}" for key, _ in rows)
+        raise HistoryError(f"plan {plan_id!r} has several tasks numbered {task}: give one of {keys}")
+    if rows[0][1] is None:
+        raise HistoryError(f"task {reference} belongs to no lineage yet: run `ipplans link` first")
+    return rows[0][1]
 
 
 def history(con: duckdb.DuckDBPyConnection, reference: str) -> LineageHistory:

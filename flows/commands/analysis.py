@@ -126,7 +126,8 @@ def _search_table(query: str, found: list[LineageHits]) -> None:
 
 
 def history(reference: Annotated[str, typer.Argument(metavar="PLAN:TASK", help="A task (plan id and task number "
-                                                          "as printed, e.g. 2016:1) or a lineage id")],
+                                                          "as printed, e.g. 2016:1, or task key, e.g. 2020:2.1.22) "
+                                                          "or a lineage id")],
             db: DbOption = None, json_output: JsonOption = False) -> None:
     """The history of one line of work: wording, differences, stage and departments in each plan, and gaps.
 

@@ -79,11 +79,12 @@ def test_history_stages_and_departments_through_the_reform(con):
 
 def test_history_by_lineage_id_is_the_same(con):
     lineage = resolve_lineage(con, "2016:1")
+    assert resolve_lineage(con, "2020:2.1.22") == lineage  # a task key names the task too
     assert history(con, lineage).plans == history(con, "2021-2022:1").plans == ["2016", "2020", "2021-2022"]
 
 
 @pytest.mark.parametrize("reference, message", [
-    ("2016:99", "no task 99 in plan '2016'"), ("2016:x", "task number as printed"), ("Lnope", "no lineage"),
+    ("2016:99", "no task 99 in plan '2016'"), ("2016:x", "no task x"), ("Lnope", "no lineage"),
 ])
 def test_history_of_something_that_is_not_there(con, reference, message):
     with pytest.raises(HistoryError, match=message):
@@ -94,3 +95,19 @@ def test_every_line_in_two_plans_has_a_history(con):
     lines = read_lineage_histories(con)
     expected = con.execute("select count(*) from lineage_progress where appearances >= 2").fetchone()[0]
     assert len(lines) == expected >= 5
+
+
+def test_a_task_number_used_twice_in_one_plan_asks_for_the_key(tmp_path):
+    # numbering that restarts in each section: two tasks numbered 1 in one plan
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        con.execute("insert into raw_plans (plan_id, period_start, period_end, complete) values ('2019', 2019, 2019, true)")
+        for key, lineage in (("1.1", "La"), ("2.1", "Lb")):
+            con.execute("insert into raw_tasks values ('2019', ?, 1, '1', ?, ?, '研究', '研究', null, [], null, [], "
+                        "false, false, 'x')", [key, int(key[0]), key[0]])
+            con.execute("insert into raw_task_lineage values (?, '2019', ?, 1)", [lineage, key])
+        with pytest.raises(HistoryError, match="several tasks numbered 1: give one of 2019:1.1, 2019:2.1"):
+            resolve_lineage(con, "2019:1")
+        assert resolve_lineage(con, "2019:2.1") == "Lb"
+    finally:
+        con.close()
