@@ -17,6 +17,7 @@ appearances (a line going 出台 → 研究 → 出台 has not advanced a second
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -68,6 +69,12 @@ class StageVocabulary:
             words.append(StageWord(row["word"].strip(), stage, order, row["finished"].strip() == "yes",
                                    row["reason"].strip()))
         return cls(words)
+
+    @property
+    def signature(self) -> str:
+        """A hash of everything the rule reads, so that a stored reading can tell the vocabulary changed."""
+        rows = sorted(f"{w.word}\x1f{w.stage}\x1f{w.order}\x1f{w.finished}" for w in self.words)
+        return hashlib.sha256("\x1e".join(rows).encode("utf-8")).hexdigest()
 
     def stages(self) -> list[tuple[str, int]]:
         """(stage, order) of every stage, in order."""

@@ -64,3 +64,9 @@ def test_advancing_means_beyond_every_earlier_stage():
 def test_an_inconsistent_vocabulary_is_refused(words, message):
     with pytest.raises(VocabularyError, match=message):
         StageVocabulary(words)
+
+
+def test_the_signature_changes_with_the_vocabulary(vocabulary):
+    changed = StageVocabulary([*vocabulary.words, StageWord("验收", "完成", 6, True, "acceptance")])
+    assert changed.signature != vocabulary.signature
+    assert StageVocabulary(reversed(vocabulary.words)).signature == vocabulary.signature

@@ -28,6 +28,7 @@ from transforms.matching.features import TaskFeatures
 from transforms.matching.frames import TASK_COLUMNS
 from transforms.matching.overrides import LinkOverride
 from transforms.matching.spec import spec_hash
+from transforms.matching.text import stage_signature
 
 # Bump when a change to the matcher should re-match plans whose links are already stored.
 MATCHER_VERSION = "3"
@@ -61,7 +62,7 @@ class KeptSteps:
 
 def plan_fingerprints(features: TaskFeatures, overrides: Sequence[LinkOverride], spec) -> pd.DataFrame:
     """Per plan, in chain order: a hash of its tasks (every column the matcher reads), the
-    overrides naming it, the hash of spec.toml and MATCHER_VERSION."""
+    overrides naming it, the hash of spec.toml, the stage vocabulary's signature and MATCHER_VERSION."""
     columns = [features.tasks[column].to_numpy(dtype=object) for column in TASK_COLUMNS]
     rows = ["\x1f".join(map(str, values)) for values in zip(*columns)]
     plan_ids = features.plans["plan_id"].tolist()
@@ -72,7 +73,7 @@ def plan_fingerprints(features: TaskFeatures, overrides: Sequence[LinkOverride],
         decision = "|".join((o.from_plan, o.from_task, o.to_plan, o.to_task, o.decision))
         for plan in {o.from_plan, o.to_plan}:
             named.setdefault(plan, []).append(decision)
-    settings = f"{MATCHER_VERSION}\x1d{spec_hash(spec)}"
+    settings = f"{MATCHER_VERSION}\x1d{spec_hash(spec)}\x1d{stage_signature()}"
     fingerprints = [
         hashlib.sha256("\x1d".join((settings, by_plan[plan], *sorted(named.get(plan, ())))).encode()).hexdigest()
         for plan in plan_ids

@@ -64,3 +64,10 @@ def stage_of(text: str) -> int | None:
     from sources.stages import load_stage_vocabulary  # read once per process
 
     return load_stage_vocabulary().read(text).order
+
+
+def stage_signature() -> str:
+    """Changes when the stage vocabulary does: part of every plan's matching fingerprint (link kinds read it)."""
+    from sources.stages import load_stage_vocabulary
+
+    return load_stage_vocabulary().signature
