@@ -22,7 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from flows.report_files import report_warehouse
-from transforms.export import MAX_COLUMN_WIDTH, Cell, DiffText, Sheet, cell_text, export_sheets
+from transforms.export import (LINE_HEIGHT, MAX_COLUMN_WIDTH, Cell, DiffText, Sheet, cell_text, export_sheets,
+                               row_lines)
 from warehouse.export import read_export_tables
 
 # The report's colours (transforms/reports/templates/report.css: del, ins)
@@ -32,6 +33,8 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="EEEEE8")
 # A text cell starting with one of these is read as a formula by spreadsheet programs
 FORMULA_STARTS = ("=", "+", "-", "@")
+# Excel refuses a file with a longer cell (it "repairs" it); a longer text is cut there, marked with …
+EXCEL_CELL_CHARACTERS = 32_767
 
 
 def export(db: str | Path | None = None, *, xlsx: str | Path | None = None,
@@ -84,12 +87,16 @@ def _fill_worksheet(worksheet, sheet: Sheet) -> None:
     for row in sheet.rows:
         worksheet.append([_xlsx_value(value) for value in row])
     wrapped = Alignment(wrap_text=True, vertical="top")
-    for index, width in enumerate(sheet.widths, start=1):
+    widths = sheet.widths
+    for index, width in enumerate(widths, start=1):
         letter = get_column_letter(index)
         worksheet.column_dimensions[letter].width = width
         if width >= MAX_COLUMN_WIDTH:  # long text wraps within the column
             for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.alignment = wrapped
+    for row_number, lines in enumerate(row_lines(sheet, widths), start=2):
+        if lines > 1:
+            worksheet.row_dimensions[row_number].height = lines * LINE_HEIGHT
     _keep_text_as_text(worksheet)
     worksheet.freeze_panes = "A2"
     worksheet.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet.rows) + 1}"
@@ -97,7 +104,7 @@ def _fill_worksheet(worksheet, sheet: Sheet) -> None:
 
 def _xlsx_value(value: Cell):
     if isinstance(value, DiffText):
-        if all(piece.op == "same" for piece in value.pieces):
+        if all(piece.op == "same" for piece in value.pieces) or len(str(value)) > EXCEL_CELL_CHARACTERS:
             return _clean(str(value))
         fonts = {"del": DELETED_FONT, "ins": INSERTED_FONT}
         return CellRichText([_clean(piece.text) if piece.op == "same" else
@@ -114,8 +121,9 @@ def _keep_text_as_text(worksheet) -> None:
 
 
 def _clean(text: str) -> str:
-    """Control characters cannot be stored in an xlsx file (openpyxl refuses them)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    """Text an xlsx cell can hold: no control characters (openpyxl refuses them), at most Excel's length."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text if len(text) <= EXCEL_CELL_CHARACTERS else text[:EXCEL_CELL_CHARACTERS - 1] + "…"
 
 
 def _csv_text(value: Cell) -> str:

@@ -24,7 +24,8 @@ from transforms.reports.textdiff import Piece, char_diff
 MAX_COLUMN_WIDTH = 60   # wider text wraps: a task text is one paragraph, up to a few hundred characters
 MIN_COLUMN_WIDTH = 6    # room for the filter button beside a short header
 WIDTH_PADDING = 2       # the filter button and a little air
-WIDE_CLASSES = "WFA"      # unicodedata.east_asian_width classes drawn two columns wide (see display_width)
+WIDE_CLASSES = "WFA"     # unicodedata.east_asian_width classes drawn two columns wide (see display_width)
+LINE_HEIGHT = 15.0       # points per line of wrapped text: Excel's default row height for 11-point text
 WIDTH_SAMPLE_ROWS = 500  # rows read to size a column; a longer sheet's widths come from its first rows
 
 PLAN_COLUMNS = ("plan_id", "period_start", "period_end", "title", "doc_number", "issued_on", "issuer",
@@ -142,6 +143,18 @@ def column_widths(sheet: Sheet) -> tuple[int, ...]:
         widest = max(display_width(line) for value in values for line in value.splitlines() or [""])
         widths.append(min(max(widest + WIDTH_PADDING, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH))
     return tuple(widths)
+
+
+def row_lines(sheet: Sheet, widths: tuple[int, ...]) -> list[int]:
+    """Lines each row needs when the columns at MAX_COLUMN_WIDTH wrap their text.
+
+    Spreadsheet programs do not all fit a row's height to wrapped text when they open a file
+    (LibreOffice leaves rich-text cells at one line), so the writer sets it.
+    """
+    wrapped = [index for index, width in enumerate(widths) if width >= MAX_COLUMN_WIDTH]
+    per_line = MAX_COLUMN_WIDTH - WIDTH_PADDING
+    return [max([1, *(-(-display_width(cell_text(row[index])) // per_line) for index in wrapped)])
+            for row in sheet.rows]
 
 
 def cell_text(value: Cell) -> str:

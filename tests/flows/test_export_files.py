@@ -22,7 +22,8 @@ from flows.commands import register_all
 from flows.export_files import export, write_csv, write_xlsx
 from tests.conftest import ROOT
 from tests.transforms.reports.real_warehouse import build_real_warehouse
-from transforms.export import MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH, WIDTH_PADDING, Sheet, display_width
+from transforms.export import LINE_HEIGHT, MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH, WIDTH_PADDING, DiffText, Sheet, display_width
+from transforms.reports.textdiff import Piece
 
 register_all(app)
 SHEETS = ["plans", "tasks", "lineages", "2015_2016", "2016_2020", "2020_2021-2022"]
@@ -97,6 +98,11 @@ def test_pair_sheet_shows_differences_as_rich_text(workbook):
     assert all(block.font.b and block.font.u == "single" for block in marked)
     assert {block.font.color.rgb for block in marked} == {"0014532D"}  # the report's inserted colour
     assert {"continued", "new", "dropped"} <= {row["change"] for row in rows}
+    # 2016 task 1 and its 2020 continuation are longer than a line: the row is as tall as its wrapped text
+    worksheet = workbook["2016_2020"]
+    [number] = [cell.row for cell in worksheet["D"] if cell.value == 1]
+    assert worksheet.row_dimensions[number].height >= 3 * LINE_HEIGHT
+    assert worksheet.cell(number, 5).alignment.wrap_text
 
 
 def test_csv_files_hold_the_same_tables_with_a_bom(exported, workbook):
@@ -117,14 +123,16 @@ def test_csv_files_hold_the_same_tables_with_a_bom(exported, workbook):
 
 
 def test_hostile_text_stays_text(tmp_path):
-    sheet = Sheet("t", ("text",), [("=HYPERLINK(\"http://127.0.0.1:9\")",), ("控制\x07字符",), ("-1",)])
+    huge = DiffText((Piece("改" * 40_000, "del"),))
+    sheet = Sheet("t", ("text",), [("=HYPERLINK(\"http://127.0.0.1:9\")",), ("控制\x07字符",), ("-1",), (huge,)])
     write_xlsx([sheet], tmp_path / "t.xlsx")
     worksheet = load_workbook(tmp_path / "t.xlsx")["t"]
     assert worksheet["A2"].data_type == "s" and worksheet["A2"].value.startswith("=HYPERLINK")
     assert worksheet["A3"].value == "控制字符"
+    assert len(worksheet["A5"].value) == 32_767 and worksheet["A5"].value.endswith("改…")  # Excel's cell limit
     [path] = write_csv([sheet], tmp_path)
     lines = path.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[1].startswith("\"'=HYPERLINK") and lines[3] == "'-1"
+    assert lines[1].startswith("\"'=HYPERLINK") and lines[3] == "'-1" and len(lines[4]) == 40_000
 
 
 def test_cli_writes_both_and_refuses_nothing_to_do(real_db, tmp_path):

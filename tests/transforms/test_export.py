@@ -6,7 +6,8 @@ import pandas as pd
 
 from tests.transforms.reports.tables import task_rows
 from transforms.export import (MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH, WIDTH_PADDING, DiffText, PairRows, Sheet,
-                               cell_text, column_widths, display_width, lineage_sheet, pair_sheet)
+                               cell_text, column_widths, display_width, lineage_sheet, pair_sheet, row_lines)
+from transforms.reports.textdiff import Piece
 
 
 def test_display_width_counts_wide_characters_twice():
@@ -24,6 +25,12 @@ def test_columns_fit_chinese_text_up_to_a_limit():
     assert column_widths(sheet) == (len("department_clause") + WIDTH_PADDING,)
     sheet = Sheet("t", ("d",), [("知识产权局、中央宣传部负责",)])
     assert column_widths(sheet) == (13 * 2 + WIDTH_PADDING,)
+
+
+def test_rows_are_as_tall_as_their_wrapped_text():
+    sheet = Sheet("t", ("id", "text"), [(1, "短"), (2, "积" * 29), (3, "积" * 30), (4, DiffText((Piece("改" * 100, "ins"),)))])
+    assert row_lines(sheet, column_widths(sheet)) == [1, 1, 2, 4]  # 58 columns: 29 Chinese characters a line
+    assert row_lines(Sheet("t", ("id",), [("积" * 100,)]), (40,)) == [1]  # a column that does not wrap
 
 
 def test_pair_sheet_marks_differences_of_continued_tasks_only():
