@@ -90,14 +90,26 @@ def _numbering(numbers: list[int]) -> tuple[list[int], list[int | None]]:
 
 def header_frame(source: dict, tasks: pd.DataFrame, addressee_count: int, this_year: int) -> pd.DataFrame:
     """The copy's period, completeness and the plan's addressee count, as one row."""
-    cut = tasks.loc[tasks["truncated"].astype(bool), "task_key"]
     start, end = int(source["period_start"]), int(source["period_end"])
     return pd.DataFrame([{
         "plan_id": source["plan_id"], "period_start": start, "period_end": end,
         "period_length": end - start, "years_ahead": end - this_year,
-        "complete": bool(source["complete"]), "last_task_key": cut.iloc[-1] if len(cut) else None,
+        "complete": bool(source["complete"]),
+        "partial_reason": None if source["complete"] else _partial_reason(source, tasks),
         "addressee_count": addressee_count,
     }])
+
+
+def _partial_reason(source: dict, tasks: pd.DataFrame) -> str:
+    """What the parser found missing; for a copy read back from the warehouse, where it ends."""
+    if source.get("partial_reason"):
+        return source["partial_reason"]
+    ordered = tasks.sort_values("position")
+    cut = ordered.loc[ordered["truncated"].astype(bool), "task_key"]
+    if len(cut):
+        return f"ends inside task {cut.iloc[-1]}"
+    last = ordered["task_key"].iloc[-1] if len(ordered) else "?"
+    return f"ends after task {last}, with nothing to show that the document is complete"
 
 
 MENTION_COLUMNS = ["plan_id", "task_key", "position", "raw_name", "department_id", "kind", "year", "existed",

@@ -21,6 +21,7 @@ from sources.read import read_file_bytes
 from transforms.models import PlanError
 
 COLUMNS = ("period", "title", "doc_number", "issued_on", "issuer", "official_url", "tasks_stated", "notes")
+OPTIONAL_COLUMNS = ("sections_stated",)  # a user catalogue may leave it out
 _PERIOD = re.compile(r"(\d{4})(?:-(\d{4}))?")
 
 
@@ -36,6 +37,8 @@ class CatalogueEntry:
     official_url: str | None  # a government page with the full Chinese text
     tasks_stated: int | None  # the count given by the issuer or the press, not a parse result
     notes: str | None
+    tasks_stated_more_than: bool = False  # written "100余" (100余项): more than tasks_stated
+    sections_stated: int | None = None  # top-level sections (一、…) the press or the issuer states
 
 
 def load_catalogue(extra: Path | None = None) -> list[CatalogueEntry]:
@@ -89,7 +92,7 @@ def _read_csv(text: str, where: str) -> list[CatalogueEntry]:
 
 def _entries(reader: csv.DictReader, where: str) -> list[CatalogueEntry]:
     header = tuple(reader.fieldnames or ())
-    if sorted(header) != sorted(COLUMNS):
+    if not set(COLUMNS) <= set(header) <= set(COLUMNS) | set(OPTIONAL_COLUMNS) or len(set(header)) != len(header):
         raise PlanError(where, f"catalogue columns must be {', '.join(COLUMNS)}; found {', '.join(header) or 'none'}")
     entries: list[CatalogueEntry] = []
     seen: set[str] = set()
@@ -106,7 +109,7 @@ def _entries(reader: csv.DictReader, where: str) -> list[CatalogueEntry]:
 
 
 def _entry(row: dict[str, str], where: str) -> CatalogueEntry:
-    cells = {column: (row[column].strip() or None) for column in COLUMNS}
+    cells = {column: ((row.get(column) or "").strip() or None) for column in (*COLUMNS, *OPTIONAL_COLUMNS)}
     period = cells["period"] or ""
     if not _PERIOD.fullmatch(period):
         raise PlanError(where, f"period {period!r} is not YYYY or YYYY-YYYY")
@@ -119,7 +122,9 @@ def _entry(row: dict[str, str], where: str) -> CatalogueEntry:
     return CatalogueEntry(period=period, period_start=start, period_end=end, title=cells["title"],
                           doc_number=cells["doc_number"], issued_on=_date(cells["issued_on"], where),
                           issuer=cells["issuer"], official_url=url,
-                          tasks_stated=_count(cells["tasks_stated"], where), notes=cells["notes"])
+                          tasks_stated=_count(_more_than(cells["tasks_stated"])[0], where, "tasks_stated"),
+                          notes=cells["notes"], tasks_stated_more_than=_more_than(cells["tasks_stated"])[1],
+                          sections_stated=_count(cells["sections_stated"], where, "sections_stated"))
 
 
 def _date(value: str | None, where: str) -> dt.date | None:
@@ -131,9 +136,16 @@ def _date(value: str | None, where: str) -> dt.date | None:
         raise PlanError(where, f"issued_on {value!r} is not an ISO date (YYYY-MM-DD)") from exc
 
 
-def _count(value: str | None, where: str) -> int | None:
+def _more_than(value: str | None) -> tuple[str | None, bool]:
+    """"100余" (as in 100余项) is "more than 100"."""
+    if value is not None and value.endswith("余"):
+        return value[:-1], True
+    return value, False
+
+
+def _count(value: str | None, where: str, column: str = "tasks_stated") -> int | None:
     if value is None:
         return None
     if not value.isdigit() or int(value) == 0:
-        raise PlanError(where, f"tasks_stated {value!r} is not a positive whole number")
+        raise PlanError(where, f"{column} {value!r} is not a positive whole number (or N余 for tasks_stated)")
     return int(value)

@@ -67,6 +67,7 @@ class Layout:
     doc_number: str | None
     issued_on: object
     addressees: tuple[str, ...]
+    complete: bool = True
 
     @property
     def tasks(self) -> list[TaskBlock]:
@@ -88,7 +89,7 @@ def layout_of(plan: ParsedPlan) -> Layout:
         name=plan.source.name, header=header, addressee_line=_addressee_line(header, meta.addressees),
         blocks=tuple(_blocks(plan)), trailer=tuple(line for note in plan.notes for line in note.split("\n")),
         period=(meta.period_start, meta.period_end), doc_number=meta.doc_number, issued_on=meta.issued_on,
-        addressees=meta.addressees)
+        addressees=meta.addressees, complete=plan.complete)
 
 
 def _first_heading(plan: ParsedPlan) -> int:
@@ -165,7 +166,8 @@ def enlarge(layout: Layout, min_sections: int = 12, min_tasks: int = 1005) -> La
                 task_no += 1
                 blocks.append(replace(block, number=task_no))
     blocks += [replace(b, number=task_no + 1) for b in cut]
-    return replace(layout, blocks=tuple(blocks))
+    # the catalogue states the real plan's count, so an enlarged plan can no longer be complete
+    return replace(layout, blocks=tuple(blocks), complete=False)
 
 
 def itemise(layout: Layout) -> Layout:
@@ -184,6 +186,46 @@ def itemise(layout: Layout) -> Layout:
 
 MODEL_TRANSFORMS = {"restart": restart_numbering, "key_tasks": mark_key_tasks, "enlarge": enlarge,
                     "items": itemise}
+
+
+# Where an excerpt can stop (the copy is partial) ---------------------------------------------------
+
+PREAMBLE_START = "为加快建设知识产权强国，"
+
+
+def cut_in_preamble(layout: Layout) -> Layout:
+    """The copy stops inside the preamble of a heading that follows a whole task, past the middle."""
+    tasks_seen = 0
+    half = len(layout.tasks) // 2
+    for index, block in enumerate(layout.blocks):
+        tasks_seen += isinstance(block, TaskBlock)
+        if isinstance(block, Heading) and tasks_seen >= max(half, 1):
+            return replace(layout, blocks=layout.blocks[: index + 1], trailer=(PREAMBLE_START,),
+                           complete=False)
+    return layout  # no heading after a task: nothing to cut here
+
+
+def cut_in_task(layout: Layout) -> Layout:
+    """The copy stops in the middle of a task's sentence, past the middle of the plan."""
+    tasks = [i for i, b in enumerate(layout.blocks) if isinstance(b, TaskBlock) and not b.truncated]
+    if not tasks:
+        return layout  # already cut inside its first task
+    index = tasks[len(tasks) // 2]
+    task = layout.blocks[index]
+    cut = _break_point(task.text) or len(task.text) // 2
+    cut_task = replace(task, text=task.text[:cut], clause=None, departments=(), clause_form=None, truncated=True)
+    return replace(layout, blocks=(*layout.blocks[:index], cut_task), trailer=(), complete=False)
+
+
+def cut_in_closing(layout: Layout) -> Layout:
+    """The copy stops inside the closing sentence after the last task."""
+    closing = [line for line in layout.trailer if line.startswith("上述")]
+    if not closing:
+        return layout
+    return replace(layout, trailer=(closing[0][: len(closing[0]) // 2],), complete=False)
+
+
+CUTS = {"in a preamble": cut_in_preamble, "in a task": cut_in_task, "in the closing": cut_in_closing}
 
 
 # How a mirror prints it ----------------------------------------------------------------------------
@@ -227,7 +269,7 @@ class Style:
 def expected_layout(layout: Layout, style: Style) -> Layout:
     """The layout a rendering in `style` must parse to."""
     for name in style.model:
-        layout = MODEL_TRANSFORMS[name](layout)
+        layout = {**MODEL_TRANSFORMS, **CUTS}[name](layout)
     if not style.addressees:
         layout = replace(layout, addressees=())
     return layout
@@ -442,7 +484,8 @@ def layout_differences(layout: Layout, plan: ParsedPlan) -> list[str]:
     for name, a, b in (("period", layout.period, (meta.period_start, meta.period_end)),
                        ("doc number", layout.doc_number, meta.doc_number),
                        ("issue date", layout.issued_on, meta.issued_on),
-                       ("addressees", layout.addressees, meta.addressees)):
+                       ("addressees", layout.addressees, meta.addressees),
+                       ("complete", layout.complete, plan.complete)):
         if a != b:
             problems.append(f"{name} {b!r}, expected {a!r}")
     return problems

@@ -45,6 +45,8 @@ def copy_frames(parsed: ParsedPlan) -> PlanCopy:
         "task_count": len(parsed.tasks), "normalized_text": parsed.normalized_text,
         "complete": parsed.complete, "period_start": meta.period_start, "period_end": meta.period_end,
         "notes": list(parsed.notes),
+        # not stored (raw_sources keeps `complete`); the quality gate shows it in the partial-document warning
+        "partial_reason": parsed.partial_reason,
     }
     tasks = pd.DataFrame(
         [{**_task_row(task), "plan_id": parsed.plan_id} for task in parsed.tasks], columns=TASK_COLUMNS)

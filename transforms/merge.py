@@ -51,7 +51,8 @@ def merge_copies(copies: list[PlanCopy]) -> MergedPlan:
             "period_end": ordered[0].source["period_end"],
             **{field: _first(ordered, field) for field in PLAN_FIELDS},
             "addressees": next((list(c.source["addressees"]) for c in ordered if len(c.source["addressees"])), []),
-            "complete": not bool(tasks["truncated"].any()),
+            # a plan is complete when one of its copies shows the whole document
+            "complete": any(bool(c.source["complete"]) for c in ordered),
             "notes": [note for c in ordered for note in c.source["notes"]]}
     sections = (pd.concat([c.sections for c in ordered], ignore_index=True)
                 .drop_duplicates("section_path", keep="first").reset_index(drop=True))

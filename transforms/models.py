@@ -86,6 +86,14 @@ class PlanMetadata:
 
 
 @dataclass(frozen=True)
+class Completeness:
+    """Whether a copy holds the whole plan, and the evidence (or what is missing)."""
+
+    complete: bool
+    evidence: str  # "ends with the plan's closing" · "ends inside task 1.9" · "21 tasks where …"
+
+
+@dataclass(frozen=True)
 class ParsedPlan:
     """Everything `transforms.parse.parse_plan` reads out of one source text."""
 
@@ -96,6 +104,7 @@ class ParsedPlan:
     normalized_text: str
     script: str  # "simplified" | "traditional"
     notes: tuple[str, ...] = field(default=())  # text found after clauses, e.g. the lead-department rule
+    completeness: Completeness | None = None  # None: judged by the tasks alone (no task cut short)
 
     @property
     def plan_id(self) -> str:
@@ -103,4 +112,13 @@ class ParsedPlan:
 
     @property
     def complete(self) -> bool:
+        if self.completeness is not None:
+            return self.completeness.complete
         return not any(task.truncated for task in self.tasks)
+
+    @property
+    def partial_reason(self) -> str | None:
+        """Why the copy is not complete (None when it is)."""
+        if self.complete:
+            return None
+        return self.completeness.evidence if self.completeness else "a task is cut short"

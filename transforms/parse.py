@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from transforms import metadata as meta
 from transforms.clauses import split_clause
+from transforms.completeness import assess
 from transforms.models import ParsedPlan, PlanError, Section, SourceText, Task
 from transforms.normalize import CN_DIGITS, cn_number, traditional_share
 from transforms.textmap import NormalizedDocument, normalize_document
@@ -70,11 +71,15 @@ def parse_plan(source: SourceText, catalogue: list | None = None) -> ParsedPlan:
         raise PlanError(source.name, "no numbered tasks found (expected lines like `1.` or `（1）`)")
     header = doc.body_text[: elements[0].start]
     sections = _sections(doc.body_text, elements)
-    tasks, notes = _tasks(doc, elements, source.name)
+    tasks, notes, trailer = _tasks(doc, elements, source.name)
     metadata = meta.read_metadata(header, doc.body_text, source.name, catalogue)
     script = "traditional" if traditional_share(source.text) > 0.2 else "simplified"
+    entry = next((e for e in catalogue or () if (e.period_start, e.period_end) ==
+                  (metadata.period_start, metadata.period_end)), None)
+    completeness = assess(tuple(tasks), tuple(sections), trailer, elements[-1].kind == "task", entry)
     return ParsedPlan(source=source, metadata=metadata, sections=tuple(sections), tasks=tuple(tasks),
-                      normalized_text=doc.body_text, script=script, notes=tuple(notes))
+                      normalized_text=doc.body_text, script=script, notes=tuple(notes),
+                      completeness=completeness)
 
 
 def _scan(text: str, name: str) -> list[_Element]:
@@ -191,7 +196,8 @@ def _sections(text: str, elements: list[_Element]) -> list[Section]:
     return sections
 
 
-def _tasks(doc: NormalizedDocument, elements: list[_Element], name: str) -> tuple[list[Task], list[str]]:
+def _tasks(doc: NormalizedDocument, elements: list[_Element], name: str) -> tuple[list[Task], list[str], str]:
+    """The tasks, the notes found after their clauses, and the text after the last task."""
     uses_clauses = _share_with_clause(doc.body_text, elements) >= 0.5
     tasks: list[Task] = []
     notes: list[str] = []
@@ -208,7 +214,7 @@ def _tasks(doc: NormalizedDocument, elements: list[_Element], name: str) -> tupl
         tasks.append(task)
         if trailer:
             notes.append(trailer)
-    return tasks, notes
+    return tasks, notes, trailer
 
 
 def _share_with_clause(text: str, elements: list[_Element]) -> float:

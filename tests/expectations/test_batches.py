@@ -46,7 +46,17 @@ def test_task_frame_follows_document_order_not_row_order():
 def test_header_frame_states_period_and_where_the_copy_ends():
     source = {"plan_id": "2021-2022", "period_start": 2021, "period_end": 2022, "complete": False}
     row = header_frame(source, _tasks([1, 2], truncated_last=True), 0, this_year=2026).iloc[0]
-    assert (row.period_length, row.years_ahead, row.last_task_key, row.addressee_count) == (1, -4, "1.2", 0)
+    assert (row.period_length, row.years_ahead, row.partial_reason, row.addressee_count) == (
+        1, -4, "ends inside task 1.2", 0)
+
+
+def test_header_frame_gives_the_parsers_reason_for_a_partial_copy():
+    source = {"plan_id": "2020", "period_start": 2020, "period_end": 2020, "complete": False,
+              "partial_reason": "21 tasks where the catalogue states 100"}
+    assert header_frame(source, _tasks([1, 2]), 38, this_year=2026).iloc[0].partial_reason == \
+        "21 tasks where the catalogue states 100"
+    complete = {**source, "complete": True}
+    assert header_frame(complete, _tasks([1, 2]), 38, this_year=2026).iloc[0].partial_reason is None
 
 
 def _mentions(names, addressees, year):

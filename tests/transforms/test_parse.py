@@ -306,3 +306,55 @@ def test_addressee_with_a_parenthesised_note_keeps_the_note():
                        "明确2024年任务。\n一、加强保护\n1.修订专利法。（国家知识产权局负责）\n")
     assert plan.metadata.addressees == ("国家知识产权强国建设工作部际联席会议各成员单位", "中央政法委",
                                         "中央宣传部（国家版权局）", "国家知识产权局（商标局、专利局）")
+
+
+# Completeness: only on positive evidence ----------------------------------------------------------
+
+_PLAN_2019_START = ("明确2019年重点任务和工作措施，制定本计划。\n一、完善知识产权制度\n"
+                    "1.推进专利法修订。（知识产权局负责）\n2.推进商标法修订。（知识产权局、司法部负责）\n")
+_CLOSING = "上述各项任务分工中，由多个部门负责的，列第一位的部门为牵头部门，其他为参与部门。"
+
+
+def test_a_copy_ending_in_a_section_preamble_after_a_whole_task_is_partial():
+    # marked complete before: the last task is whole, but the text goes on into the next section
+    plan = _parse_text(_PLAN_2019_START + "二、加强知识产权保护\n为加快建设知识产权强国，", "2019.txt")
+    assert not plan.complete
+    assert plan.partial_reason == "ends after task 1.2, inside the heading or preamble of 二 加强知识产权保护"
+    assert not any(t.truncated for t in plan.tasks)
+
+
+def test_a_copy_ending_inside_the_closing_is_partial():
+    plan = _parse_text(_PLAN_2019_START + "上述各项任务分工中，由多个部门负责的，", "2019.txt")
+    assert not plan.complete and plan.partial_reason == "ends inside the closing after task 1.2"
+
+
+def test_a_copy_ending_after_a_whole_task_without_closing_is_partial():
+    plan = _parse_text(_PLAN_2019_START, "2019.txt")
+    assert not plan.complete
+    assert plan.partial_reason.startswith("ends after task 1.2 with no closing")
+
+
+def test_a_copy_ending_with_the_closing_is_complete():
+    plan = _parse_text(_PLAN_2019_START + _CLOSING + "\n【关闭窗口】", "2019.txt")
+    assert plan.complete and plan.completeness.evidence == "ends with the plan's closing"
+
+
+def test_the_catalogue_count_must_agree():
+    catalogue = load_catalogue()  # 2019: 106 measures in 5 sections
+    plan = parse_plan(read_bytes("2019.txt", "test", (_PLAN_2019_START + _CLOSING).encode()), catalogue)
+    assert not plan.complete and plan.partial_reason == "2 tasks where the catalogue states 106"
+
+
+def test_the_last_stated_section_closed_is_evidence_and_100_yu_means_more_than_100():
+    catalogue = load_catalogue()  # 2024: 7 sections, 100余项
+    numerals = "一二三四五六七"
+    lines, number = ["明确2024年重点任务。"], 0
+    for section in range(7):
+        lines.append(f"{numerals[section]}、第{section + 1}部分")
+        for _ in range(15):
+            number += 1
+            lines.append(f"{number}.开展第{number}项工作。（国家知识产权局负责）")
+    whole = parse_plan(read_bytes("2024.txt", "test", "\n".join(lines).encode()), catalogue)
+    assert len(whole.tasks) == 105 and whole.complete
+    short = parse_plan(read_bytes("2024.txt", "test", "\n".join(lines[:-10]).encode()), catalogue)
+    assert not short.complete and short.partial_reason == "95 tasks where the catalogue states more than 100"

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 
 from sources.catalogue import load_catalogue
 from sources.read import read_bytes, read_source
-from tests.layout_corpus import (SINGLE_STYLES, Style, expected_layout, layout_differences, layout_of, render,
-                                 styles)
+from tests.layout_corpus import (CUTS, SINGLE_STYLES, Style, expected_layout, layout_differences, layout_of,
+                                 render, styles)
 from transforms.models import PlanError
 from transforms.parse import parse_plan
 
@@ -113,6 +113,23 @@ def test_combinations_of_an_enlarged_plan(layouts, catalogue):
         assert_parses_as_original(layouts[PLAN_NAMES[0]], style, catalogue)
 
     check()
+
+
+CUT_STYLES = {"as printed": Style(), "one line": Style(joiner=""), "traditional one line": Style(joiner="", script="s2t"),
+              "breaks as spaces": Style(joiner=" "), "html": Style(html="p")}
+
+
+@pytest.mark.parametrize("plan", PLAN_NAMES)
+@pytest.mark.parametrize("cut", list(CUTS))
+@pytest.mark.parametrize("label", list(CUT_STYLES))
+def test_a_copy_cut_anywhere_is_partial(layouts, catalogue, plan, cut, label):
+    style = replace(CUT_STYLES[label], model=(cut,))
+    expected = expected_layout(layouts[plan], style)
+    parsed = parse_rendering(layouts[plan], style, catalogue)
+    assert not parsed.complete, f"{plan} cut {cut} [{label}] reads as complete"
+    # on one line a section title runs into its preamble, so only the tasks are compared
+    problems = [p for p in layout_differences(expected, parsed) if not p.startswith("sections differ")]
+    assert not problems, f"{plan} cut {cut} [{label}]:\n  " + "\n  ".join(problems)
 
 
 def test_a_rendering_that_changes_the_plan_is_caught(layouts, catalogue):
