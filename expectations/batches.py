@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from sources.registry import load_department_registry
-from transforms.departments import resolve_addressees, resolve_task_departments
+from transforms.departments import addressed_departments, resolve_task_departments
 from transforms.frames import PlanCopy
 from warehouse.load import PlanLoad, plan_copies
 from warehouse.quality import loaded_plans, plan_before, plan_sections, published_links, task_section_paths
@@ -88,8 +88,10 @@ def _numbering(numbers: list[int]) -> tuple[list[int], list[int | None]]:
     return runs, expected
 
 
-def header_frame(source: dict, tasks: pd.DataFrame, addressee_count: int, this_year: int) -> pd.DataFrame:
-    """The copy's period, completeness and the plan's addressee count, as one row."""
+def header_frame(source: dict, tasks: pd.DataFrame, addressee_count: int, this_year: int,
+                 members_unknown: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The copy's period, completeness and the plan's addressee count, as one row; `members_unknown`
+    names collective addressees whose members in the plan's year the registry does not know."""
     start, end = int(source["period_start"]), int(source["period_end"])
     return pd.DataFrame([{
         "plan_id": source["plan_id"], "period_start": start, "period_end": end,
@@ -97,6 +99,7 @@ def header_frame(source: dict, tasks: pd.DataFrame, addressee_count: int, this_y
         "complete": bool(source["complete"]),
         "partial_reason": None if source["complete"] else _partial_reason(source, tasks),
         "addressee_count": addressee_count,
+        "addressee_members_unknown": "、".join(members_unknown) or None,
     }])
 
 
@@ -120,20 +123,25 @@ def mention_frame(tasks: pd.DataFrame, addressees: list[str], year: int, registr
     """Department names in one copy's task clauses, resolved as of `year`.
 
     The copy's own names are resolved (not the merged plan's rows), so a copy cannot hide an
-    unknown name behind a sibling copy the merge prefers. `addressed` is None where there is
-    nothing to compare with (no addressee list, or a name that does not resolve); `existed` is None
+    unknown name behind a sibling copy the merge prefers. A collective addressee (联席会议各成员单位)
+    counts as its members of that year. `addressed` is None where there is nothing to compare with (no
+    addressee list, a collective addressee whose members are not known, or a name that does not
+    resolve); `existed` is None
     for a name that does not resolve.
     """
     registry = registry or load_department_registry()  # cached: read once per process
     records = tasks[["plan_id", "task_key", "departments"]].to_dict("records")
     mentions = resolve_task_departments(records, registry, year)
-    addressed_ids = {row["department_id"] for row in resolve_addressees("", addressees, registry, year)}
+    coverage = addressed_departments(addressees, registry, year)
+    addressed_ids = coverage.department_ids
+    # a collective addressee whose members that year are not known: no comparison (one note says so)
+    compare = bool(addressees) and not coverage.unexpanded
     rows = []
     for mention in mentions:
         resolved = mention["kind"] != "unknown"
         existed = registry.department(mention["department_id"]).valid_in(year) if resolved else None
         addressed = None
-        if addressees and resolved:
+        if compare and resolved:
             addressed = mention["kind"] == "collective" or mention["department_id"] in addressed_ids
         rows.append({**{c: mention[c] for c in MENTION_COLUMNS[:6]}, "year": year, "existed": existed,
                      "addressed": addressed})
@@ -208,9 +216,12 @@ def copy_batches(copy: PlanCopy, addressees: list[str], this_year: int | None = 
     """The batches about one source copy; `addressees` are its plan's (merged from all copies)."""
     plan_id, year = copy.source["plan_id"], int(copy.source["period_start"])
     this_year = this_year or dt.date.today().year
+    registry = registry or load_department_registry()
+    unknown = addressed_departments(addressees, registry, year).unexpanded
     return [
         Batch("plan_tasks", plan_id, copy.name, task_frame(copy.tasks, year)),
-        Batch("plan_header", plan_id, copy.name, header_frame(copy.source, copy.tasks, len(addressees), this_year)),
+        Batch("plan_header", plan_id, copy.name,
+              header_frame(copy.source, copy.tasks, len(addressees), this_year, unknown)),
         Batch("plan_departments", plan_id, copy.name, mention_frame(copy.tasks, addressees, year, registry)),
     ]
 

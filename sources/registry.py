@@ -5,6 +5,8 @@ The CSV files are data that a reviewer edits, not code:
 * `departments.csv`: one row per body (or collective actor) with its years, category and aliases;
   an alias written `NAME[YYYY-YYYY]` holds only for those years (plate names such as 版权局).
 * `department_lineage.csv`: renames, merges, splits, absorptions and plates, one edge per row.
+* `conference_members.csv`: the member units a collective actor (联席会议各成员单位) stands for, by
+  years, where the reference notes give them; years without rows mean "not known".
 * `char_variants.csv`: Japanese character forms that OpenCC does not convert (権 → 权), used only
   for department names.
 
@@ -23,6 +25,7 @@ REFERENCE_DIR = Path(__file__).parent / "reference"
 DEPARTMENTS_CSV = REFERENCE_DIR / "departments.csv"
 LINEAGE_CSV = REFERENCE_DIR / "department_lineage.csv"
 CHAR_VARIANTS_CSV = REFERENCE_DIR / "char_variants.csv"
+MEMBERS_CSV = REFERENCE_DIR / "conference_members.csv"
 
 
 def load_department_registry(departments_csv: Path | None = None,
@@ -36,7 +39,8 @@ def load_department_registry(departments_csv: Path | None = None,
 @functools.cache
 def _load(departments_csv: Path, lineage_csv: Path) -> DepartmentRegistry:
     return DepartmentRegistry.from_rows(read_rows(departments_csv), read_rows(lineage_csv),
-                                        char_variants=read_rows(CHAR_VARIANTS_CSV))
+                                        char_variants=read_rows(CHAR_VARIANTS_CSV),
+                                        memberships=read_rows(MEMBERS_CSV))
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -22,7 +22,7 @@ _SUFFIX_FORMS = (
     ("负责", "负责"),
 )
 _LEAD_MARK = re.compile(r"牵头[，,、；;]?")
-_SEPARATORS = re.compile(r"[、，,；;/／]")
+_SEPARATOR_CHARS = "、，,；;/／"
 _ASSIGNMENT = re.compile(r"(负责|牵头|参与|配合)$")
 
 
@@ -82,9 +82,24 @@ def parse_clause(inner: str) -> tuple[tuple[str, ...], str | None]:
                 body, form = inner[: -len(suffix)], suffix_form
                 break
     names = []
-    for piece in _SEPARATORS.split(body):
+    for piece in split_outside_brackets(body, _SEPARATOR_CHARS):
         piece = re.sub(r"等$", "", piece.strip())
         if piece:
             names.append(piece)
     return tuple(names), form
+
+
+def split_outside_brackets(text: str, separators: str) -> list[str]:
+    """Split on the separator characters that are not inside （…）: a note such as
+    国家知识产权局（商标局、专利局） stays with its name."""
+    pieces, depth, current = [], 0, []
+    for ch in text:
+        depth = max(depth + (ch in "（(") - (ch in "）)"), 0)
+        if depth == 0 and ch in separators:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    pieces.append("".join(current))
+    return pieces
 

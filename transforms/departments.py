@@ -91,6 +91,25 @@ class Resolution:
     department_id: str | None
     kind: str  # 'department' | 'collective' | 'unknown'
     lineage_id: str | None
+    note: str | None = None  # a parenthesised note after the name that is not the body's own plate
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A body that belongs to a collective actor (the joint conference's member units) in some years."""
+
+    collective_id: str
+    department_id: str
+    valid_from: int | None
+    valid_to: int | None
+
+
+@dataclass(frozen=True)
+class AddresseeCoverage:
+    """The bodies a notice is addressed to, with collective addressees expanded to their members."""
+
+    department_ids: frozenset[str]
+    unexpanded: tuple[str, ...]  # collective addressees whose members that year are not known
 
 
 def normalise_name(raw: str, char_variants: Mapping[str, str] | None = None) -> str:
@@ -110,8 +129,9 @@ class DepartmentRegistry:
 
     def __init__(self, departments: Iterable[Department], aliases: Iterable[Alias],
                  edges: Iterable[LineageEdge], lineage_overrides: Mapping[str, str] | None = None,
-                 char_variants: Mapping[str, str] | None = None):
+                 char_variants: Mapping[str, str] | None = None, memberships: Iterable[Membership] = ()):
         departments = list(departments)
+        self._memberships = tuple(memberships)
         self._departments = {d.department_id: d for d in departments}
         self._aliases = tuple(aliases)
         self._edges = tuple(edges)
@@ -125,11 +145,14 @@ class DepartmentRegistry:
             self._outgoing[edge.from_id].append(edge)
             self._incoming[edge.to_id].append(edge)
         _check_registry(departments, self._aliases, self._edges, lineage_overrides or {})
+        unknown = {m.department_id for m in self._memberships} | {m.collective_id for m in self._memberships}
+        if unknown - set(self._departments):
+            raise ValueError(f"department registry is inconsistent: members of unknown bodies {sorted(unknown - set(self._departments))}")
         self._lineage = _lineage_ids(self._departments, self._outgoing, lineage_overrides or {})
 
     @classmethod
-    def from_rows(cls, departments: list[dict], edges: list[dict],
-                  char_variants: list[dict] | None = None) -> DepartmentRegistry:
+    def from_rows(cls, departments: list[dict], edges: list[dict], char_variants: list[dict] | None = None,
+                  memberships: list[dict] | None = None) -> DepartmentRegistry:
         """Build from CSV-style rows (strings; '' for empty); see sources/reference/*.csv for the columns."""
         variants = {row["variant"]: row["simplified"] for row in char_variants or ()}
         parsed = [_department_from_row(row) for row in departments]
@@ -137,7 +160,9 @@ class DepartmentRegistry:
                    for alias in _aliases_from_row(row, department, variants)]
         overrides = {row["department_id"]: row["lineage_override"]
                      for row in departments if row.get("lineage_override")}
-        return cls(parsed, aliases, [_edge_from_row(row) for row in edges], overrides, variants)
+        members = [Membership(row["collective_id"], row["department_id"], _year(row["valid_from"]),
+                              _year(row["valid_to"])) for row in memberships or ()]
+        return cls(parsed, aliases, [_edge_from_row(row) for row in edges], overrides, variants, members)
 
     def normalise(self, raw_name: str) -> str:
         return normalise_name(raw_name, self._char_variants)
@@ -146,10 +171,21 @@ class DepartmentRegistry:
         """Who `raw_name`, printed in a plan of `year`, means; unknown names come back flagged, not guessed."""
         name = self.normalise(raw_name)
         department_id = self._lookup(name, year) or self._lookup_body_with_plate(name, year)
+        note = None
+        if department_id is None and (match := _BODY_WITH_PLATE.match(name)):
+            # 国家知识产权局（商标局、专利局）: a note that is not the body's own plate stays a note
+            department_id = self._lookup(match["body"], year)
+            note = match["plate"] if department_id else None
         if department_id is None:
             return Resolution(raw_name, name, None, "unknown", None)
         kind = "collective" if self._departments[department_id].category == "collective" else "department"
-        return Resolution(raw_name, name, department_id, kind, self._lineage[department_id])
+        return Resolution(raw_name, name, department_id, kind, self._lineage[department_id], note)
+
+    def members_of(self, collective_id: str, year: int) -> frozenset[str] | None:
+        """The bodies a collective actor stands for in `year`; None when the registry does not know."""
+        members = frozenset(m.department_id for m in self._memberships
+                            if m.collective_id == collective_id and _covers(m.valid_from, m.valid_to, year))
+        return members or None
 
     def find(self, name: str, year: int | None = None) -> Department | None:
         """A department by id or by any of its names; without a year the newest body of that name."""
@@ -265,6 +301,26 @@ def resolve_addressees(plan_id: str, addressees: Iterable[str] | None, registry:
         rows.append({"plan_id": plan_id, "position": position, "raw_name": raw_name,
                      "department_id": resolution.department_id, "kind": resolution.kind})
     return rows
+
+
+def addressed_departments(addressees: Iterable[str] | None, registry: DepartmentRegistry,
+                          year: int) -> AddresseeCoverage:
+    """Who a notice is sent to in `year`: its named bodies, and the members a collective addressee
+    (联席会议各成员单位) stands for that year; a collective whose members are not known is listed apart."""
+    ids: set[str] = set()
+    unexpanded: list[str] = []
+    for raw_name in addressees or ():
+        resolution = registry.resolve(raw_name, year)
+        if resolution.department_id is None:
+            continue
+        ids.add(resolution.department_id)
+        if resolution.kind == "collective":
+            members = registry.members_of(resolution.department_id, year)
+            if members is None:
+                unexpanded.append(raw_name)
+            else:
+                ids |= members
+    return AddresseeCoverage(frozenset(ids), tuple(unexpanded))
 
 
 def _covers(valid_from: int | None, valid_to: int | None, year: int) -> bool:

@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 import re
 
+from transforms.clauses import split_outside_brackets
 from transforms.models import PlanError, PlanMetadata
 from transforms.normalize import cn_number
 
@@ -165,14 +166,6 @@ _NAME_SEPARATORS = "、，,；;\n"
 def _split_names(text: str) -> list[str]:
     """Split on the separators outside parentheses; a name starts at its first Chinese character
     (a phone number or page chrome run into the list is not part of the first name)."""
-    names, depth, current = [], 0, []
-    for ch in text:
-        depth += (ch in "（(") - (ch in "）)")
-        if depth == 0 and ch in _NAME_SEPARATORS:
-            names.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    names.append("".join(current))
-    cleaned = [re.sub(r"^[^\u4e00-\u9fff]+", "", name.strip()) for name in names]
+    cleaned = [re.sub(r"^[^\u4e00-\u9fff]+", "", name.strip())
+               for name in split_outside_brackets(text, _NAME_SEPARATORS)]
     return [name for name in cleaned if name]

@@ -8,9 +8,10 @@ import pickle
 import pandas as pd
 import pytest
 
-from expectations.batches import (PlanShape, _numbering, header_frame, link_frame, mention_frame, shape_frame,
-                                  task_frame)
+from expectations.batches import (PlanShape, _numbering, copy_batches, header_frame, link_frame, mention_frame,
+                                  shape_frame, task_frame)
 from expectations.reports import ExpectationOutcome, QualityWarning, format_examples
+from transforms.frames import PlanCopy
 
 
 @pytest.mark.parametrize("numbers, runs, expected", [
@@ -62,6 +63,31 @@ def test_header_frame_gives_the_parsers_reason_for_a_partial_copy():
 def _mentions(names, addressees, year):
     tasks = _tasks([1]).assign(departments=[names])
     return mention_frame(tasks, addressees, year).set_index("raw_name")
+
+
+# The 2024 notice as printed: all members of the joint conference, then named non-members.
+ADDRESSEES_2024 = ["国家知识产权强国建设工作部际联席会议各成员单位", "中央政法委", "中央网信办", "税务总局",
+                   "金融监管总局", "中国证监会", "国家国际发展合作署", "国管局", "国家邮政局", "国家中医药局",
+                   "国家药监局", "中国科协", "国家自然科学基金委"]
+
+
+def test_members_of_the_conference_count_as_addressed_in_2024():
+    # before: "not among the addressees" for almost every department of the 2024 plan
+    frame = _mentions(["国家知识产权局", "教育部", "中央宣传部（国家版权局）", "税务总局", "中央组织部"],
+                      ADDRESSEES_2024, 2024)
+    assert frame["addressed"].to_dict() == {"国家知识产权局": True, "教育部": True, "中央宣传部（国家版权局）": True,
+                                            "税务总局": True, "中央组织部": False}
+
+
+def test_unknown_members_skip_the_comparison_with_one_note():
+    # the 2016–2023 conference's members are not in the registry: no comparison, one note on the header
+    frame = _mentions(["知识产权局", "教育部", "公安部"], ["联席会议各成员单位", "中央政法委", "中央网信办"], 2020)
+    assert frame["addressed"].isna().all()
+    batches = copy_batches(PlanCopy({"plan_id": "2020", "period_start": 2020, "period_end": 2020, "complete": True,
+                                     "source_name": "2020.txt"}, _tasks([1]).assign(departments=[["教育部"]]),
+                                    pd.DataFrame()), ["联席会议各成员单位", "中央政法委", "中央网信办"], 2026)
+    header = next(b for b in batches if b.suite == "plan_header").frame
+    assert header["addressee_members_unknown"].tolist() == ["联席会议各成员单位"]
 
 
 def test_mentions_resolve_as_of_the_plan_year_and_are_compared_with_the_addressees():

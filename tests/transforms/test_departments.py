@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sources.registry import load_department_registry
-from transforms.departments import (DepartmentRegistry, normalise_name, resolve_addressees,
-                                    resolve_task_departments)
+from transforms.departments import (DepartmentRegistry, addressed_departments, normalise_name,
+                                    resolve_addressees, resolve_task_departments)
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 PLANS = SHARED / "plans"
@@ -155,9 +155,41 @@ def test_a_body_written_with_its_own_plate_is_that_body(registry, raw, year, dep
     assert registry.resolve(raw, year).department_id == department_id
 
 
-def test_a_body_written_with_a_plate_it_did_not_carry_that_year_is_flagged(registry):
-    # In 2016 the copyright plate was on 新闻出版广电总局, not on 中央宣传部
-    assert registry.resolve("中央宣传部（国家版权局）", 2016).kind == "unknown"
+def test_a_body_written_with_a_plate_it_did_not_carry_that_year_keeps_it_as_a_note(registry):
+    # In 2016 the copyright plate was on 新闻出版广电总局, not on 中央宣传部: the name is 中央宣传部,
+    # the parenthesis a note, never a reason to call the name unknown
+    resolution = registry.resolve("中央宣传部（国家版权局）", 2016)
+    assert (resolution.department_id, resolution.note) == ("cpd", "国家版权局")
+
+
+@pytest.mark.parametrize("raw, year, department_id, note", [
+    ("国家知识产权局（商标局、专利局）", 2024, "cnipa", "商标局、专利局"),
+    ("市场监管总局（国家标准委）", 2020, "samr", None),          # a plate of the body: no note
+    ("中央宣传部(国家电影局)", 2020, "cpd", None),
+    ("國家知識產權局（專利局）", 2024, "cnipa", "专利局"),
+    ("财政部（国库司）", 2020, "mof", "国库司"),
+])
+def test_a_parenthesised_note_after_a_name_resolves_or_stays_a_note(registry, raw, year, department_id, note):
+    resolution = registry.resolve(raw, year)
+    assert (resolution.department_id, resolution.note) == (department_id, note)
+
+
+def test_an_unknown_body_with_a_note_stays_unknown(registry):
+    assert registry.resolve("火星部（专利局）", 2020).kind == "unknown"
+
+
+def test_the_conference_members_by_period(registry):
+    members = registry.members_of("jm_members", 2024)
+    assert len(members) == 29 and {"cnipa", "cpd", "samr"} <= members
+    assert not {"coo", "cpl", "cac", "cast", "nfra", "csrc"} & members  # named non-members
+    assert registry.members_of("jm_members", 2020) is None  # not given by the reference notes
+
+
+def test_a_collective_addressee_stands_for_its_members(registry):
+    coverage = addressed_departments(["国家知识产权强国建设工作部际联席会议各成员单位", "中央政法委"], registry, 2025)
+    assert {"cnipa", "cpl", "jm_members"} <= coverage.department_ids and coverage.unexpanded == ()
+    earlier = addressed_departments(["联席会议各成员单位", "中央政法委"], registry, 2021)
+    assert earlier.unexpanded == ("联席会议各成员单位",)
 
 
 def test_a_body_with_its_plate_counts_once_in_a_task(registry):

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from sources.catalogue import load_catalogue
 from sources.read import read_bytes, read_source
+from sources.registry import load_department_registry
 from tests.layout_corpus import (CUTS, SINGLE_STYLES, Style, expected_layout, layout_differences, layout_of,
                                  render, styles)
 from transforms.models import PlanError
@@ -72,8 +73,16 @@ def assert_parses_as_original(layout, style: Style, catalogue):
         plan = parse_rendering(layout, style, catalogue)
     except PlanError as error:
         pytest.fail(f"{layout.name} [{style.label()}]: {error}")
-    problems = layout_differences(expected_layout(layout, style), plan)
+    problems = layout_differences(expected_layout(layout, style), plan) + unresolved_names(plan)
     assert not problems, f"{layout.name} [{style.label()}]:\n  " + "\n  ".join(problems)
+
+
+def unresolved_names(plan) -> list[str]:
+    """Every addressee and task department of a rendering resolves as of the plan's year."""
+    registry, year = load_department_registry(), plan.metadata.period_start
+    names = [*plan.metadata.addressees, *(name for task in plan.tasks for name in task.departments)]
+    return [f"{name} does not resolve in {year}" for name in dict.fromkeys(names)
+            if registry.resolve(name, year).kind == "unknown"]
 
 
 def test_the_corpus_covers_every_plan(layouts):
