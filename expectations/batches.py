@@ -98,9 +98,14 @@ def header_frame(source: dict, tasks: pd.DataFrame, addressee_count: int, this_y
         "period_length": end - start, "years_ahead": end - this_year,
         "complete": bool(source["complete"]),
         "partial_reason": None if source["complete"] else _partial_reason(source, tasks),
-        "addressee_count": addressee_count,
+        # a copy whose tasks name no department has nothing to compare with an addressee list
+        "addressee_count": addressee_count if _names_departments(tasks) else None,
         "addressee_members_unknown": "、".join(members_unknown) or None,
     }])
+
+
+def _names_departments(tasks: pd.DataFrame) -> bool:
+    return "departments" not in tasks or any(len(names) for names in tasks["departments"] if names is not None)
 
 
 def _partial_reason(source: dict, tasks: pd.DataFrame) -> str:

@@ -71,6 +71,15 @@ ADDRESSEES_2024 = ["国家知识产权强国建设工作部际联席会议各成
                    "国家药监局", "中国科协", "国家自然科学基金委"]
 
 
+def test_a_copy_without_department_clauses_is_not_asked_for_addressees():
+    # 2015-style tasks carry no (…负责) clause: "no addressee list" would be noise
+    source = {"plan_id": "2015", "period_start": 2015, "period_end": 2015, "complete": False}
+    row = header_frame(source, _tasks([1, 2]).assign(departments=[[], []]), 0, this_year=2026).iloc[0]
+    assert row.addressee_count is None or pd.isna(row.addressee_count)
+    with_clauses = header_frame(source, _tasks([1]).assign(departments=[["司法部"]]), 0, this_year=2026).iloc[0]
+    assert with_clauses.addressee_count == 0
+
+
 def test_members_of_the_conference_count_as_addressed_in_2024():
     # before: "not among the addressees" for almost every department of the 2024 plan
     frame = _mentions(["国家知识产权局", "教育部", "中央宣传部（国家版权局）", "税务总局", "中央组织部"],

@@ -28,9 +28,8 @@ pytestmark = pytest.mark.gx
 SHARED_ORDER = ("2015.law-bridge.txt", "2016.showlaw.txt", "2021-2022.cnipa.txt", "2021-2022.izubei.txt")
 EXPECTED_WARNINGS = {
     "2020.gov.md": [],
-    "2015.law-bridge.txt": ["2015.law-bridge.txt: partial document: ends inside task 1.10",
-                            "2015.law-bridge.txt: no addressee list (主送) in the notice, so task departments "
-                            "were not compared with one"],
+    # 2015's tasks name no departments, so a missing addressee list is nothing to report
+    "2015.law-bridge.txt": ["2015.law-bridge.txt: partial document: ends inside task 1.10"],
     "2016.showlaw.txt": ["2016.showlaw.txt: partial document: ends inside task 1.9",
                          "2016.showlaw.txt: no addressee list (主送) in the notice, so task departments "
                          "were not compared with one"],
