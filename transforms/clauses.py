@@ -102,4 +102,3 @@ def split_outside_brackets(text: str, separators: str) -> list[str]:
             current.append(ch)
     pieces.append("".join(current))
     return pieces
-

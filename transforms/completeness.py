@@ -41,7 +41,7 @@ def assess(tasks: tuple[Task, ...], sections: tuple[Section, ...], trailer: str,
     stated = getattr(entry, "sections_stated", None)
     level1 = [s for s in sections if s.level == 1]
     if stated and level1 and len(level1) == stated:
-        return Completeness(True, f"its last section is the {stated}th the catalogue states")
+        return Completeness(True, f"its last section is number {stated}, the last the catalogue states")
     return Completeness(False, f"ends after task {last.task_key} with no closing, and its last section is not "
                                "known to be the plan's last")
 

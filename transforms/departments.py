@@ -145,9 +145,10 @@ class DepartmentRegistry:
             self._outgoing[edge.from_id].append(edge)
             self._incoming[edge.to_id].append(edge)
         _check_registry(departments, self._aliases, self._edges, lineage_overrides or {})
-        unknown = {m.department_id for m in self._memberships} | {m.collective_id for m in self._memberships}
-        if unknown - set(self._departments):
-            raise ValueError(f"department registry is inconsistent: members of unknown bodies {sorted(unknown - set(self._departments))}")
+        named = {m.department_id for m in self._memberships} | {m.collective_id for m in self._memberships}
+        if named - set(self._departments):
+            raise ValueError("department registry is inconsistent: memberships name unknown bodies "
+                             f"{sorted(named - set(self._departments))}")
         self._lineage = _lineage_ids(self._departments, self._outgoing, lineage_overrides or {})
 
     @classmethod
