@@ -1,9 +1,11 @@
 """Text out of Word (.docx) and PDF bytes.
 
 This module owns the two binary document formats that `sources.read.read_bytes`
-dispatches to.  Callers get plain text or a `PlanError` naming the file; a
-python-docx, pypdf or zipfile exception never escapes, because these parsers run
-on untrusted downloads and inbox files.
+dispatches to.  Callers get plain text or a `PlanError` naming the file; an lxml,
+pypdf or zipfile exception never escapes, because these parsers run on untrusted
+downloads and inbox files. Word files are checked from the zip directory and their
+body XML is streamed with a cap on elements, so no .docx costs more than a bounded
+amount of memory and time.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
+from lxml import etree
+
 from transforms.models import PlanError
 
 MAX_DOCX_UNCOMPRESSED = 50_000_000
-# Markup tags in word/document.xml. A 100-task plan has some 20k (runs split by revision ids
-# included); the cap leaves fifty times that, and refuses padding such as a million empty paragraphs.
-MAX_DOCX_TAGS = 1_000_000
+# Elements in word/document.xml. A 100-task plan has some 10-20k (runs split by revision ids
+# included); the cap leaves 25 times that, and refuses padding such as a million empty paragraphs.
+MAX_DOCX_ELEMENTS = 500_000
 _XML_CHUNK_BYTES = 1 << 20
+# What each run child contributes to a paragraph's text (w:t contributes its own text).
+_RUN_TEXT = {"t": "", "tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
 # Parts every WordprocessingML package has; a plain zip renamed to .docx lacks them.
 _DOCX_REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
 
@@ -28,35 +34,30 @@ def docx_to_text(data: bytes, name: str, *, max_uncompressed: int = MAX_DOCX_UNC
     """Non-empty body paragraphs and table-cell paragraphs in document order, one per line.
 
     Empty paragraphs are dropped: Word uses them for spacing, and one must follow
-    every table nested in a cell, so they carry no text structure.
-    """
-    _check_docx_package(data, name, max_uncompressed)
-    import docx  # imported lazily: only docx sources need it
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-        return "\n".join(_block_lines(document))
-    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors ... on bad packages
-        raise PlanError(name, f"not a valid .docx document: {exc}") from exc
-
-
-def _check_docx_package(data: bytes, name: str, max_uncompressed: int) -> None:
-    """Refuse non-zips, non-Word zips and zip bombs before python-docx inflates anything.
-
-    The declared sizes are a real bound: zipfile stops inflating a member at its
-    declared size and fails the CRC check if the data does not match.
+    every table nested in a cell, so they carry no text structure. The body XML is
+    streamed (never built into a tree) after its tags were counted: more than
+    MAX_DOCX_ELEMENTS is refused.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_members(archive.infolist(), name, max_uncompressed)
-            _check_markup(archive, name)
+            _check_markup_count(archive, name)
+            with archive.open("word/document.xml") as xml:
+                return "\n".join(line for line in _paragraph_texts(xml) if line.strip())
     except PlanError:
         raise
     except (zipfile.BadZipFile, ValueError, EOFError, zlib.error) as exc:
         raise PlanError(name, f"not a valid .docx document: not a zip package, or a damaged one ({exc})") from exc
+    except etree.XMLSyntaxError as exc:
+        raise PlanError(name, f"not a valid .docx document: word/document.xml is not well-formed ({exc})") from exc
 
 
 def _check_members(members: list[zipfile.ZipInfo], name: str, max_uncompressed: int) -> None:
+    """Refuse non-Word zips and zip bombs from the zip directory, before inflating anything.
+
+    The declared sizes are a real bound: zipfile stops inflating a member at its
+    declared size and fails the CRC check if the data does not match.
+    """
     present = {member.filename for member in members}
     missing = [part for part in _DOCX_REQUIRED_PARTS if part not in present]
     if missing:
@@ -67,41 +68,77 @@ def _check_members(members: list[zipfile.ZipInfo], name: str, max_uncompressed: 
                               f"exceeds the limit of {max_uncompressed}")
 
 
-def _check_markup(archive: zipfile.ZipFile, name: str) -> None:
-    """Stream the body XML, counting its tags, before python-docx builds a tree of it: a few MB
-    of empty paragraphs would cost python-docx minutes and gigabytes. The stream stops at the
-    declared size, and a member whose data does not match it fails its CRC check."""
+def _check_markup_count(archive: zipfile.ZipFile, name: str) -> None:
+    """Count the body's tags on the raw stream first (at C speed; every element has at least one),
+    so a padded document is refused in a fraction of the time parsing it would take."""
     tags = 0
     with archive.open("word/document.xml") as xml:
         while chunk := xml.read(_XML_CHUNK_BYTES):
             tags += chunk.count(b"<")
-            if tags > MAX_DOCX_TAGS:
-                raise PlanError(name, f"not a plan document: word/document.xml has more than {MAX_DOCX_TAGS} "
-                                      "tags (a real plan has tens of thousands)")
+            if tags > MAX_DOCX_ELEMENTS:
+                raise _too_many_elements(name)
 
 
-def _block_lines(container) -> Iterator[str]:
-    """Paragraph texts of a document or table cell, descending into tables in place."""
-    from docx.table import Table
-
-    for block in container.iter_inner_content():
-        if isinstance(block, Table):
-            yield from _table_lines(block)
-        elif block.text.strip():
-            yield block.text
+def _too_many_elements(name: str) -> PlanError:
+    return PlanError(name, f"not a plan document: word/document.xml has more than {MAX_DOCX_ELEMENTS} "
+                           "elements (a real plan has tens of thousands)")
 
 
-def _table_lines(table) -> Iterator[str]:
-    # A merged cell is returned once per grid position it spans; emit its text only once.
-    # The set keeps the lxml elements themselves: their proxies (and so ids) are only
-    # stable while referenced.
-    seen: set = set()
-    for row in table.rows:
-        for cell in row.cells:
-            if cell._tc in seen:
-                continue
-            seen.add(cell._tc)
-            yield from _block_lines(cell)
+def _paragraph_texts(xml) -> Iterator[str]:
+    """The text of each paragraph of the body or of a table cell (at any depth), in document order.
+
+    A paragraph's text is that of its runs (direct, or inside a hyperlink): w:t, tabs and
+    breaks; deleted text, field codes, and paragraphs inside text boxes are not text of the plan.
+    Each element is dropped once read, so memory stays flat; `_check_markup_count` has bounded
+    how many there are.
+    """
+    parser = etree.iterparse(xml, events=("start", "end"), resolve_entities=False, no_network=True,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    path: list[str] = []  # local names from the root to the current element
+    pieces: list[list[str]] = []  # the text gathered for each open paragraph
+    for event, element in parser:
+        tag = element.tag.rpartition("}")[2].rpartition(":")[2]  # local name, even with an undeclared prefix
+        if event == "start":
+            path.append(tag)
+            if tag == "p":
+                pieces.append([])
+            continue
+        path.pop()
+        if tag in _RUN_TEXT and pieces and _in_paragraph_run(path):
+            pieces[-1].append(_run_piece(tag, element))
+        elif tag == "p":
+            text = "".join(pieces.pop())
+            if _is_block(path):
+                yield text
+        _forget(element)
+
+
+def _run_piece(tag: str, element) -> str:
+    if tag == "t":
+        return element.text or ""
+    if tag == "br" and element.get(f"{{{element.nsmap.get('w', '')}}}type") in ("page", "column"):
+        return ""  # a page break is layout, not a line of the plan
+    return _RUN_TEXT[tag]
+
+
+def _in_paragraph_run(path: list[str]) -> bool:
+    # ... p / r / t, or p / hyperlink / r / t
+    return len(path) >= 2 and path[-1] == "r" and (path[-2] == "p" or path[-2:] == ["hyperlink", "r"] and
+                                                   len(path) >= 3 and path[-3] == "p")
+
+
+def _is_block(path: list[str]) -> bool:
+    """A paragraph directly in the body or in a table cell (content controls are looked through)."""
+    parents = [tag for tag in path if tag not in ("sdt", "sdtContent")]
+    return bool(parents) and parents[-1] in ("body", "tc")
+
+
+def _forget(element) -> None:
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
 
 
 def pdf_to_text(data: bytes, name: str) -> str:

@@ -321,6 +321,9 @@ def test_all_attempts_of_one_url_share_a_total_deadline(dripping_site, tmp_path)
 
 # ---- .docx bombs ---------------------------------------------------------------------------
 
+WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
 def _docx(document_xml: bytes) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -342,8 +345,10 @@ def _lying_about_its_size(data: bytes, member: str, declared: int) -> bytes:
 
 
 def test_a_docx_of_a_million_empty_paragraphs_is_refused_before_it_is_parsed():
-    body = b"<w:document><w:body>" + b"<w:p/>" * 1_400_000 + b"</w:body></w:document>"
-    with pytest.raises(PlanError, match="^padded.docx: not a plan document: word/document.xml has more than 1000000 tags"):
+    body = (f'<w:document xmlns:w="{WORD}"><w:body>'.encode() + b"<w:p/>" * 1_400_000
+            + b"</w:body></w:document>")
+    with pytest.raises(PlanError, match="^padded.docx: not a plan document: word/document.xml has more than "
+                                        "500000 elements"):
         read_bytes("padded.docx", "test", _docx(body))
 
 
@@ -352,3 +357,17 @@ def test_a_docx_that_lies_about_its_size_is_refused_as_damaged():
                                  "word/document.xml", 1000)
     with pytest.raises(PlanError, match="not a valid .docx document: not a zip package, or a damaged one"):
         read_bytes("liar.docx", "test", data)
+
+
+def test_streamed_docx_text_keeps_runs_links_and_cells_and_leaves_out_deletions_and_text_boxes():
+    body = f"""<w:document xmlns:w="{WORD}"><w:body>
+      <w:p><w:r><w:t xml:space="preserve">1. 完善</w:t></w:r><w:hyperlink><w:r><w:t>专利法</w:t></w:r></w:hyperlink>
+           <w:del><w:r><w:delText>商标法</w:delText></w:r></w:del><w:r><w:tab/><w:t>（知识产权局负责）</w:t></w:r></w:p>
+      <w:p><w:r><w:br w:type="page"/></w:r></w:p>
+      <w:p><w:r><w:t>2. 加强保护。</w:t><w:drawing><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p>
+           </w:txbxContent></w:drawing></w:r></w:p>
+      <w:sdt><w:sdtContent><w:p><w:r><w:t>3. 内容控件中的任务。</w:t></w:r></w:p></w:sdtContent></w:sdt>
+      <w:tbl><w:tr><w:tc><w:p><w:r><w:t>4. 表格中的任务。</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+    </w:body></w:document>""".encode()
+    text = read_bytes("plan.docx", "test", _docx(body)).text
+    assert text.split("\n") == ["1. 完善专利法\t（知识产权局负责）", "2. 加强保护。", "3. 内容控件中的任务。", "4. 表格中的任务。"]
