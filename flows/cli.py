@@ -15,9 +15,8 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from flows.commands import register_all
-from flows.commands.options import CsvOption, DbOption, Lang, LangOption, data_console, db_path, fail
+from flows.commands.options import CsvOption, DbOption, Lang, LangOption, db_path, fail
 from flows.queries import read_only, run_query
-
 
 
 class NamedErrors(TyperGroup):
