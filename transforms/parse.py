@@ -29,6 +29,9 @@ _MARKER = re.compile(
 )
 # What may follow a heading's title directly: a sub-section or a task marker.
 _NEXT_MARKER = re.compile(rf"\s*(?:[（(][{CN_DIGITS}]{{1,3}}[）)]|★?\s*(?:\d+\s*[.、]|[（(]\d+[）)]))")
+# A clause closing a task, right before a marker: `…（知识产权局负责）1002.`
+_CLAUSE_END = re.compile(r"(?:负责|牵头|参与|配合)[）)]\s*$")
+_GAP_AFTER_CLAUSE = 5  # a skip this small after a clause is a gap the quality gate reports, not running text
 _TITLE_MAX = 40  # longest section title seen is about 20 characters; a longer run is prose
 _SENTENCE_END = "。；！？）”》"
 _TITLE_START = re.compile(r"[\u4e00-\u9fff“《A-Za-z]")
@@ -124,7 +127,8 @@ def _accept(element: _Element, state: _Numbering, text: str, name: str) -> bool:
     at_boundary = element.strong or _char_before(text, element.start) in set(_SENTENCE_END)
     after_heading = state.open_kind in ("l1", "l2") and not element.strong
     if element.kind == "task":
-        return _accept_task(element, state, at_boundary or after_heading, name)
+        after_clause = _CLAUSE_END.search(text, max(0, element.start - 12), element.start) is not None
+        return _accept_task(element, state, at_boundary or after_heading, name, after_clause)
     if not _TITLE_START.match(text, element.body_start):
         return False  # a heading has a title; `（二）。` inside a task does not
     if element.kind == "l1":
@@ -158,14 +162,18 @@ def _title_then_marker(text: str, element: _Element, line_end_counts: bool) -> b
     return False
 
 
-def _accept_task(element: _Element, state: _Numbering, at_boundary: bool, name: str) -> bool:
+def _accept_task(element: _Element, state: _Numbering, at_boundary: bool, name: str,
+                 after_clause: bool = False) -> bool:
     number = element.number
     expected = number == state.last_task + 1
     restart = number == 1 and state.heading_since_task and state.last_task > 0
     if not at_boundary:
         return False
     if not (expected or restart):
-        if not element.strong:
+        # a task's department clause ends it, so a number just after one starts the next task even
+        # when the numbering skips (on one line there is no line start to tell)
+        skips_after_clause = after_clause and state.last_task < number <= state.last_task + _GAP_AFTER_CLAUSE
+        if not (element.strong or skips_after_clause):
             return False  # a number inside running text
         if number <= state.last_task or number in state.seen_in_run:
             raise PlanError(name, f"duplicate task number {number} after task {state.last_task}")

@@ -358,3 +358,11 @@ def test_the_last_stated_section_closed_is_evidence_and_100_yu_means_more_than_1
     assert len(whole.tasks) == 105 and whole.complete
     short = parse_plan(read_bytes("2024.txt", "test", "\n".join(lines[:-10]).encode()), catalogue)
     assert not short.complete and short.partial_reason == "95 tasks where the catalogue states more than 100"
+
+
+def test_a_gap_in_the_numbering_on_one_line_keeps_the_task():
+    # on one line, "1002." after task 1000's clause was swallowed into task 1000 (a silent drop)
+    lines = [f"{n}.开展第{n}项工作。（知识产权局负责）" for n in [*range(1, 1001), 1002]]
+    plan = _parse_text("明确2030年重点任务。一、加强保护" + "".join(lines), "2030.txt")
+    assert [t.task_no for t in plan.tasks][-2:] == [1000, 1002]
+    assert plan.tasks[-2].text == "开展第1000项工作。"
