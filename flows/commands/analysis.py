@@ -9,15 +9,17 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from flows.commands.options import CsvOption, DbOption, Lang, LangOption, data_console, db_path, fail
-from transforms.history import HistoryError, LineageHistory
 from transforms.search import LineageHits, SearchError, highlight
+
+if TYPE_CHECKING:  # transforms.history reads differences with transforms.reports, which loads pandas
+    from transforms.history import LineageHistory
 
 HIGHLIGHT_STYLE = "bold black on yellow"
 DIFF_STYLES = {"del": "strike red", "ins": "bold green", "same": ""}
@@ -133,6 +135,7 @@ def history(reference: Annotated[str, typer.Argument(metavar="PLAN:TASK", help="
 
     Example: ipplans history 2016:1
     """
+    from transforms.history import HistoryError
     from warehouse.analysis import history as read_history
     from warehouse.connection import WarehouseError, connect
 
