@@ -114,6 +114,20 @@ def year_statuses(present: set[str], first_year: int, plans: list[PlanSpan]) -> 
     return tuple(statuses)
 
 
+def stage_label(appearance: Appearance) -> str:
+    """The stage as shown: 推进, with ↑ where it advanced and ✓ where it reads as finished (— if none)."""
+    row = appearance.row
+    return (row.stage or "—") + (" ↑" if appearance.advanced else "") + (" ✓" if row.reads_finished else "")
+
+
+def lead_label(row: AppearanceRow, brackets: tuple[str, str] = ("（", "）")) -> str:
+    """The lead department, with the body carrying its line today when that is another: 农业部（农业农村部）."""
+    lead = row.lead_department or "—"
+    if row.lead_line and row.lead_line != row.lead_department:
+        lead += f"{brackets[0]}{row.lead_line}{brackets[1]}"
+    return lead
+
+
 def _first_of_plan(earlier: list[AppearanceRow]) -> str:
     """The text of the previous plan's first task of the line (a split line holds several)."""
     last_plan = earlier[-1].plan_id

@@ -171,6 +171,8 @@ def history_json(found: LineageHistory) -> dict:
 
 
 def _history_table(found: LineageHistory) -> None:
+    from transforms.history import lead_label, stage_label
+
     console = data_console()
     table = Table(title=f"Line of work {found.lineage_id}: {len(found.plans)} plans", show_lines=True, expand=True)
     for column in ("plan", "task", "stage"):
@@ -185,11 +187,8 @@ def _history_table(found: LineageHistory) -> None:
                 text.append(piece, style="dim")
             else:
                 text.append(piece.text, style=DIFF_STYLES[piece.op])
-        stage = (a.row.stage or "—") + (" ↑" if a.advanced else "") + (" ✓" if a.row.reads_finished else "")
-        lead = a.row.lead_department or "—"
-        if a.row.lead_line and a.row.lead_line != a.row.lead_department:
-            lead += f" ({a.row.lead_line})"
-        table.add_row(a.row.plan_id, str(a.row.task_no), stage, lead, "、".join(a.row.departments), text)
+        table.add_row(a.row.plan_id, str(a.row.task_no), stage_label(a), lead_label(a.row, (" (", ")")),
+                      "、".join(a.row.departments), text)
     console.print(table)
     console.print("↑ stage advanced  ✓ reads as finished")
     for year in found.years:

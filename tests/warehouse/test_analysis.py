@@ -111,3 +111,11 @@ def test_a_task_number_used_twice_in_one_plan_asks_for_the_key(tmp_path):
         assert resolve_lineage(con, "2019:2.1") == "Lb"
     finally:
         con.close()
+
+
+def test_history_and_lineage_progress_agree_on_every_advance(con):
+    progress = {row[0]: row[1:] for row in con.execute(
+        "select lineage_id, stage_advanced, last_advance_plan from lineage_progress where appearances >= 2").fetchall()}
+    for line in read_lineage_histories(con):
+        advanced = [a.row.plan_id for a in line.appearances if a.advanced]
+        assert progress[line.lineage_id] == (bool(advanced), advanced[-1] if advanced else None), line.lineage_id

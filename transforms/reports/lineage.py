@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from transforms.history import LineageHistory
+from transforms.history import LineageHistory, lead_label, stage_label
 from transforms.reports.labels import Labels
 from transforms.reports.model import RenderedReport, lineage_stem
 from transforms.reports.templating import pieces_html, pieces_markdown, render
@@ -43,11 +43,8 @@ def render_lineage_page(history: LineageHistory, lang: str = "zh") -> RenderedRe
 def history_rows(history: LineageHistory) -> list[HistoryRow]:
     rows = []
     for a in history.appearances:
-        stage = (a.row.stage or "—") + (" ↑" if a.advanced else "") + (" ✓" if a.row.reads_finished else "")
-        lead = a.row.lead_department or "—"
-        if a.row.lead_line and a.row.lead_line != a.row.lead_department:
-            lead += f"（{a.row.lead_line}）"
-        rows.append(HistoryRow(a.row.plan_id, a.row.task_no, stage, lead, "、".join(a.row.departments),
+        rows.append(HistoryRow(a.row.plan_id, a.row.task_no, stage_label(a), lead_label(a.row),
+                               "、".join(a.row.departments),
                                pieces_html(list(a.before)), pieces_html(list(a.after)),
                                pieces_markdown(list(a.before)), pieces_markdown(list(a.after))))
     return rows
