@@ -143,6 +143,9 @@ def test_cli_writes_both_and_refuses_nothing_to_do(real_db, tmp_path):
     assert "a.xlsx" in result.output and (tmp_path / "csv" / "lineages.csv").exists()
     result = runner.invoke(app, ["export", "--db", str(real_db)])
     assert result.exit_code == 1 and "--xlsx" in result.output
+    (tmp_path / "a file").write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["export", "--db", str(real_db), "--xlsx", str(tmp_path / "a file" / "b.xlsx")])
+    assert result.exit_code == 1 and "a file" in result.output and result.exception.__class__ is SystemExit
 
 
 def test_export_of_a_missing_warehouse_fails_cleanly_without_prefect(tmp_path):
