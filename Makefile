@@ -1,17 +1,29 @@
 # Two commands a fresh machine needs (see README):
-#   make run   - set up, then run the main job on the embedded defaults
-#   make test  - set up, then run the tests
+#   make run   - set up .venv from uv.lock, then run the main job on the embedded defaults
+#   make test  - set up .venv from uv.lock, then run the tests
+# Setup needs only python3 (with venv) and make: uv itself comes from PyPI, pinned below, into
+# .venv-uv/; every other package is installed exactly as uv.lock pins it (`uv sync --frozen`).
+# After changing dependencies in pyproject.toml: `make lock` (then commit uv.lock).
 VENV ?= .venv
 BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+UV_VENV := $(VENV)-uv
+UV := $(UV_VENV)/bin/uv
+# uv uses this venv and the machine's python3, never a Python of its own
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_PYTHON := python3
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench lock check-lock clean
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
-	python3 -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+$(UV):
+	python3 -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra test --quiet
 	touch $@
 
 run: setup
@@ -25,5 +37,11 @@ bench: setup
 	$(BIN)/python benchmarks/bench_incremental.py --sizes 100,1000,10000
 	$(BIN)/python benchmarks/bench_run.py
 
-clean:  # the environment only: data/ holds the warehouse and curated link decisions
-	rm -rf $(VENV)
+lock: | $(UV)  # re-resolve after editing dependencies; `$(UV) lock --upgrade` takes every newest release
+	$(UV) lock
+
+check-lock: | $(UV)  # fails when pyproject.toml asks for something uv.lock does not pin
+	@$(UV) lock --check --quiet || { echo "uv.lock is out of date with pyproject.toml: run 'make lock' and commit uv.lock" >&2; exit 1; }
+
+clean:  # the environments only: data/ holds the warehouse and curated link decisions
+	rm -rf $(VENV) $(UV_VENV)

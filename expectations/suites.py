@@ -47,7 +47,16 @@ def results_dir_for(db: Path | None = None) -> Path:
 
 
 def run_batches(batches: list[Batch], *, results_dir: Path | None = None) -> list[ValidationReport]:
-    """Validate each batch with its suite; with `results_dir`, store the results for the Data Docs."""
+    """Validate each batch with its suite; with `results_dir`, store the results for the Data Docs.
+
+    In the GX worker process when one runs (expectations/worker.py), else here."""
+    from expectations.worker import run_in_worker
+
+    reports = run_in_worker(batches, results_dir)
+    return reports if reports is not None else run_batches_here(batches, results_dir=results_dir)
+
+
+def run_batches_here(batches: list[Batch], *, results_dir: Path | None = None) -> list[ValidationReport]:
     return [run_batch(batch, results_dir=results_dir) for batch in batches]
 
 

@@ -15,7 +15,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from flows.commands import register_all
-from flows.commands.options import CsvOption, DbOption, Lang, LangOption, db_path, fail
+from flows.commands.options import CsvOption, DbOption, Lang, LangOption, TemporaryServerOption, db_path, fail
 from flows.queries import read_only, run_query
 
 
@@ -47,14 +47,15 @@ console = Console()
 @app.command()
 def ingest(paths: Annotated[list[str], typer.Argument(help="Plan files (.md .txt .html .docx .pdf) or http(s) URLs")],
            db: DbOption = None,
-           strict: Annotated[bool, typer.Option(help="Load nothing if any source fails")] = False) -> None:
+           strict: Annotated[bool, typer.Option(help="Load nothing if any source fails")] = False,
+           temporary_server: TemporaryServerOption = False) -> None:
     """Read, parse, check and load plans into the warehouse.
 
     Example: ipplans ingest ../shared/plans/2020.gov.md
     """
     from flows.runtime import run_ingest
 
-    summary = run_ingest(paths, db=db_path(db), strict=strict)
+    summary = run_ingest(paths, db=db_path(db), strict=strict, temporary_server=temporary_server)
     _exit_on_failure(summary)
 
 
@@ -68,7 +69,8 @@ def run(paths: Annotated[list[str] | None, typer.Argument(help="More plan files 
         inbox: Annotated[Path | None, typer.Option(help="Inbox folder (default: data/inbox beside the DuckDB file)")] = None,
         overrides: Annotated[Path | None, typer.Option(help="Reviewed link decisions (default: link_overrides.csv beside the DuckDB file)")] = None,
         lang: LangOption = Lang.zh,
-        dask: Annotated[str | None, typer.Option(help="Read and parse on a Dask cluster: 'local' or tcp://host:8786")] = None) -> None:
+        dask: Annotated[str | None, typer.Option(help="Read and parse on a Dask cluster: 'local' or tcp://host:8786")] = None,
+        temporary_server: TemporaryServerOption = False) -> None:
     """The main job: ingest the bundled 2020 plan, ../shared/plans, the inbox and PATHS; link tasks; write reports.
 
     Example: ipplans run
@@ -77,7 +79,7 @@ def run(paths: Annotated[list[str] | None, typer.Argument(help="More plan files 
 
     summary = run_pipeline(paths or [], db=db_path(db), out=out, strict=strict, catalogue=catalogue,
                            catalogue_file=catalogue_file, inbox=inbox, overrides=overrides, lang=lang.value,
-                           dask=dask)
+                           dask=dask, temporary_server=temporary_server)
     _exit_on_failure(summary)
 
 

@@ -27,17 +27,11 @@ from prefect import flow, get_run_logger
 from flows.ingest import IngestSummary, ingest_sources
 from flows.link import LinkSummary, link_plans
 from flows.report_files import DEFAULT_OUT
-from flows.steps import (check_run_files, inbox_dir, is_url, open_warehouse, progress_advance, progress_start,
-                         warehouse_path)
+from flows.steps import check_run_files, inbox_dir, open_warehouse, progress_advance, progress_start, warehouse_path
 from sources.fetch import FetchPolicy
+from sources.inputs import INBOX, Input, collect_inputs, file_sha256
 
 REPORT = "report"
-
-
-@dataclass(frozen=True)
-class Input:
-    location: str
-    origin: str  # "path" | "inbox" | "catalogue"
 
 
 @dataclass(frozen=True)
@@ -93,14 +87,16 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
              inbox: str | None = None, catalogue: bool = False, catalogue_file: str | None = None,
              overrides: str | None = None, lang: str = "zh", dask: str | None = None,
              fetch_policy: FetchPolicy | None = None, use_inbox: bool = True,
-             reports: bool = True, command: str = "run") -> PipelineSummary:
+             reports: bool = True, command: str = "run", defaults: bool = False) -> PipelineSummary:
     """Ingest inbox + catalogue + paths, link if anything changed, publish reports, record the run.
 
-    `ipplans ingest` runs it with `use_inbox=False, reports=False`: only the paths given.
+    `ipplans run` adds `defaults=True` (the bundled sample and ../shared/plans); `ipplans ingest`
+    runs it with `use_inbox=False, reports=False`: only the paths given.
     """
     check_run_files(db, catalogue_file, overrides)  # a bad catalogue or overrides file stops the run here
     inbox_folder = Path(inbox) if inbox else inbox_dir(db)
-    inputs = collect_inputs(paths or [], inbox_folder if use_inbox else None, catalogue, catalogue_file)
+    inputs = collect_inputs(paths or [], defaults=defaults, inbox=inbox_folder if use_inbox else None,
+                            catalogue=catalogue, catalogue_file=catalogue_file)
     summary = PipelineSummary(reports_dir=str(Path(out) if out else DEFAULT_OUT) if reports else None)
     summary.run_id = _start_run(db, inputs, command)
     try:
@@ -110,7 +106,7 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
         if summary.ingest.changed or (summary.ingest.ok and _links_stale(db, overrides)):
             summary.links = _step(summary, "link", link_plans, db=db, overrides=overrides)
         _record_warnings(db, summary.run_id, summary.warnings)  # before the reports, which show them
-        if reports and _reports_due(summary):
+        if reports and _reports_due(summary, db):
             summary.reports = _step(summary, REPORT, _publish_reports, db, summary.reports_dir, lang)
     except BaseException as exc:
         _finish_run(db, summary.run_id, "failed", f"{type(exc).__name__}: {exc}")
@@ -119,20 +115,6 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
     if not summary.ok:
         raise PipelineFailed(summary)
     return summary
-
-
-def collect_inputs(paths: list[str], inbox: Path | None, catalogue: bool, catalogue_file: str | None) -> list[Input]:
-    """The given paths, the files waiting in the inbox (if any), and (if asked) every catalogue URL."""
-    from sources.inbox import pending
-
-    inputs = [Input(str(path), "path") for path in paths]
-    inputs += [Input(str(path), "inbox") for path in pending(inbox)] if inbox is not None else []
-    if catalogue:
-        from sources.catalogue import load_catalogue
-
-        entries = load_catalogue(Path(catalogue_file) if catalogue_file else None)
-        inputs += [Input(entry.official_url, "catalogue") for entry in entries if entry.official_url]
-    return inputs
 
 
 def settle_inbox(inbox: Path, inputs: list[Input], ingest: IngestSummary) -> list[InboxMove]:
@@ -146,7 +128,7 @@ def settle_inbox(inbox: Path, inputs: list[Input], ingest: IngestSummary) -> lis
     settled = set(ingest.settled)
     moves = []
     for item in inputs:
-        if item.origin != "inbox" or (item.location not in failed and item.location not in settled):
+        if item.origin != INBOX or (item.location not in failed and item.location not in settled):
             continue
         moved_to, reason = settle(Path(item.location), inbox, failed.get(item.location))
         moves.append(InboxMove(item.location, str(moved_to or "(left in the inbox)"), reason))
@@ -186,12 +168,18 @@ def _links_stale(db: str | None, overrides: str | None) -> bool:
         return links_stale(con, read_overrides_text(overrides or overrides_file(db)))
 
 
-def _reports_due(summary: PipelineSummary) -> bool:
-    """After new links (and no failed step), or when no reports exist yet."""
+def _reports_due(summary: PipelineSummary, db) -> bool:
+    """After new links (and no failed step), or when the overview is missing or older than the last
+    load or matching (e.g. after an `ipplans ingest`, which writes no reports)."""
+    from flows.freshness import reports_current
+    from warehouse.freshness import last_change
+
     if summary.errors:
         return False
-    folder = Path(summary.reports_dir)
-    return summary.links is not None or not (folder.is_dir() and any(folder.iterdir()))
+    if summary.links is not None:
+        return True
+    with open_warehouse(warehouse_path(db)) as con:
+        return not reports_current(Path(summary.reports_dir), last_change(con))
 
 
 def _publish_reports(db: str | None, out: str, lang: str):
@@ -207,14 +195,8 @@ def _publish_reports(db: str | None, out: str, lang: str):
 
 def describe_inputs(inputs: list[Input]) -> list[dict]:
     """One record per input with the sha256 of its bytes (pages: None, their bytes arrive during the run)."""
-    return [{"source": item.location, "origin": item.origin, "sha256": _file_sha256(item.location)}
+    return [{"source": item.location, "origin": item.origin, "sha256": file_sha256(item.location)}
             for item in inputs]
-
-
-def _file_sha256(location: str) -> str | None:
-    from sources.read import file_sha256  # size checked first, hashed in chunks, never raises
-
-    return None if is_url(location) else file_sha256(Path(location))
 
 
 def _start_run(db, inputs: list[Input], command: str):

@@ -22,6 +22,9 @@ os.environ.setdefault("PREFECT_HOME", str(ROOT / "tests" / ".prefect-test-home")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# Flows run on the session's server (`prefect_server`) or a temporary one: a test never starts the
+# local background server unless it asks for it (tests/flows/test_server.py), so none is left running.
+os.environ.setdefault("IPPLANS_TEMPORARY_SERVER", "1")
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,23 @@
 """The DuckDB warehouse file: where it lives, how it is opened, and its schema.
 
-Every `warehouse/sql/*.sql` file is applied in name order when the file is opened for
-writing (raw tables first, then staging, core and report views), so a new file or a
-new view reaches existing warehouses on their next write. DuckDB allows one writing
-process per file; a second writer waits here for a while (`$IPPLANS_LOCK_WAIT` seconds,
-default 30), then fails with a clear message.
+Every reader and writer opens the file through `open(path, mode)`:
+
+    from warehouse.connection import open as open_warehouse
+    with open_warehouse("data/ipplans.duckdb", "read") as con: ...   # read-only, no outside files
+    with open_warehouse("data/ipplans.duckdb", "write") as con: ...  # creates or migrates the schema
+
+The schema is every `warehouse/sql/*.sql` file in name order (raw tables first, then
+staging, core and report views). Its version is a hash of those files; a writer applies
+them only when the version recorded in `meta_schema_migrations` differs, so a new file or
+a changed view reaches existing warehouses on their next write, and every other write
+pays nothing for it. DuckDB allows one writing process per file; a second writer waits
+here for a while (`$IPPLANS_LOCK_WAIT` seconds, default 30), then fails with a clear message.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import sys
 import time
@@ -21,6 +30,8 @@ import duckdb
 SQL_DIR = Path(__file__).parent / "sql"
 DEFAULT_DB = Path("data") / "ipplans.duckdb"
 LOCK_WAIT_SECONDS = 30.0
+MODES = ("read", "write")
+MIGRATIONS_TABLE = "meta_schema_migrations"  # not data: outside the raw/staging/core layering
 
 
 # What DuckDB says when blocks of the file are damaged or missing (bad checksum, truncated file).
@@ -78,9 +89,40 @@ def schema_sql() -> list[tuple[str, str]]:
     return [(path.name, path.read_text(encoding="utf-8")) for path in sorted(SQL_DIR.glob("*.sql"))]
 
 
+# Reviewed data that apply_schema writes with the views (warehouse/stages.py): part of the version too.
+SCHEMA_DATA = (Path(__file__).resolve().parents[1] / "sources" / "reference" / "stages.csv",)
+
+
+@functools.cache
+def schema_version() -> str:
+    """A hash of every schema file's name and text and of SCHEMA_DATA: any edit is a new version."""
+    digest = hashlib.sha256()
+    for name, sql in schema_sql():
+        digest.update(f"{name}\0{sql}\0".encode("utf-8"))
+    for path in SCHEMA_DATA:
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()[:16]
+
+
+@contextmanager
+def open(path: Path | str | None = None, mode: str = "read", *,  # noqa: A001 — warehouse.open, like io.open
+         wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse for one job: "read" (read-only, no access to outside files; the file must
+    exist) or "write" (created if missing, schema migrated to this version). Closed on exit."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    con = connect(path, read_only=mode == "read", wait_seconds=wait_seconds)
+    try:
+        with reporting_damage(path if path is not None else default_db_path()):
+            yield con
+    finally:
+        con.close()
+
+
 def connect(path: Path | str | None = None, *, read_only: bool = False,
             wait_seconds: float | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable connection also creates or updates the schema.
+    """Open the warehouse and leave closing to the caller (prefer `open(path, mode)`); a writable
+    connection also brings the schema to this version.
 
     While another process holds the file, wait up to `wait_seconds` (default: `lock_wait_seconds()`).
     """
@@ -95,7 +137,11 @@ def connect(path: Path | str | None = None, *, read_only: bool = False,
             raise WarehouseError(f"cannot create the warehouse at {path}: {_folder_problem(path, exc)}") from exc
     con = _open_waiting(path, read_only, wait_seconds)
     if not read_only:
-        apply_schema(con)
+        try:
+            migrate(con)
+        except BaseException:
+            con.close()
+            raise
     return con
 
 
@@ -137,7 +183,27 @@ def _open_waiting(path: Path, read_only: bool, wait_seconds: float) -> duckdb.Du
             raise (damaged(path, exc) if is_damage(exc) else WarehouseError(f"cannot open {path}: {exc}")) from exc
 
 
+def applied_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The schema version this warehouse was last migrated to (None: never)."""
+    # fetchall, not fetchone: a result left unfinished blocks the next statement on this connection
+    [(exists,)] = con.execute("select count(*) from information_schema.tables where table_name = ?",
+                              [MIGRATIONS_TABLE]).fetchall()
+    if not exists:
+        return None
+    rows = con.execute(f"select version from {MIGRATIONS_TABLE} order by applied_at desc limit 1").fetchall()
+    return rows[0][0] if rows else None
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> bool:
+    """Apply the schema files when this warehouse is not at `schema_version()`; True if it applied them."""
+    if applied_version(con) == schema_version():
+        return False
+    apply_schema(con)
+    return True
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Every schema file, then the version, in one transaction (`create … if not exists` / `or replace`)."""
     con.execute("begin transaction")
     try:
         for name, sql in schema_sql():
@@ -148,6 +214,9 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         from warehouse.stages import write_stage_words  # reviewed data the views read, kept with them
 
         write_stage_words(con)
+        con.execute(f"create table if not exists {MIGRATIONS_TABLE} "
+                    "(version varchar not null, applied_at timestamp not null)")
+        con.execute(f"insert into {MIGRATIONS_TABLE} values (?, current_timestamp)", [schema_version()])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

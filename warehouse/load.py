@@ -210,3 +210,30 @@ def _lists(tasks: pd.DataFrame) -> pd.DataFrame:
     for column in ("departments", "cited_titles"):
         tasks[column] = tasks[column].map(list)
     return tasks
+
+
+@dataclass(frozen=True)
+class RemovedSource:
+    source_name: str
+    plan_id: str
+    plan_removed: bool  # the source was the plan's last copy
+    copies_left: int
+
+
+def remove_source(con: duckdb.DuckDBPyConnection, source_name: str, registry=None) -> RemovedSource:
+    """Take one source out; its plan is merged again from the copies left, or removed with its last copy.
+
+    Call it inside `transaction(con)`. The links are not touched here: the next matching (which
+    `ipplans remove` runs) sees the changed tasks and matches again from that plan on.
+    """
+    previous = _source_row(con, source_name)
+    if previous is None:
+        raise PlanError(source_name, "no such source in the warehouse (see `ipplans sources`)")
+    plan_id = previous["plan_id"]
+    rest = [copy for copy in plan_copies(con, plan_id) if copy.name != source_name]
+    _delete_source(con, source_name)
+    if rest:
+        _write_plan(con, plan_rows(merge_copies(rest), registry))
+    else:
+        _delete_plan(con, plan_id)
+    return RemovedSource(source_name, plan_id, not rest, len(rest))

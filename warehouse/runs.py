@@ -1,9 +1,11 @@
 """Run history: when each run started and finished, what it read, how it ended, what it warned about.
 
-    run_id = start_run(con, "ingest", [{"source": "2020.gov.md", "sha256": "ab12…"}])
-    ...                                           # the loads, each in its own transaction
-    record_warnings(con, run_id, summary.warnings)       # the gate's QualityWarnings, or dicts
-    finish_run(con, run_id, "ok", "5 loaded")
+    with recorded_run(db, "ingest", [{"source": "2020.gov.md", "sha256": "ab12…"}]) as run:
+        ...                                       # the loads, each in its own transaction
+        run.record_warnings(summary.warnings)     # the gate's QualityWarnings, or dicts
+        run.finish("partial", "4 loaded, 1 failed")  # else "ok"; an exception records "failed"
+
+(`start_run`, `record_warnings` and `finish_run` are the same steps on an open connection.)
 
 Call these outside a load's transaction, so each commits on its own: a run killed
 mid-load then stays in `raw_runs` with no outcome (the `runs` view shows it as
@@ -15,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
 import pandas as pd
@@ -73,3 +77,42 @@ def _warning_row(warning) -> dict:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class RunRecord:
+    """The run being recorded by `recorded_run`: record its warnings as they come, set its outcome."""
+
+    def __init__(self, db, run_id: str):
+        self.db, self.run_id = db, run_id
+        self.outcome, self.message = "ok", None
+
+    def record_warnings(self, warnings: list) -> None:
+        if warnings:
+            with _open(self.db) as con:
+                record_warnings(con, self.run_id, warnings)
+
+    def finish(self, outcome: str, message: str | None) -> None:
+        """How the run ended, written when the `with` block is left (ok unless said otherwise)."""
+        self.outcome, self.message = outcome, message
+
+
+@contextmanager
+def recorded_run(db, command: str, inputs: list[dict]) -> Iterator[RunRecord]:
+    """One run in the history: started on entry, finished on exit (failed, with the error, when the
+    block raises). Each write is its own short transaction, outside the loads' transactions."""
+    with _open(db) as con:
+        run = RunRecord(db, start_run(con, command, inputs))
+    try:
+        yield run
+    except BaseException as exc:
+        with _open(db) as con:
+            finish_run(con, run.run_id, "failed", f"{type(exc).__name__}: {exc}")
+        raise
+    with _open(db) as con:
+        finish_run(con, run.run_id, run.outcome, run.message)
+
+
+def _open(db):
+    from warehouse.connection import open as open_warehouse
+
+    return open_warehouse(db, "write")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 
-COMMAND_MODULES = ("analysis", "departments", "export", "matching", "quality", "reports", "scheduling")
+COMMAND_MODULES = ("analysis", "departments", "export", "matching", "quality", "reports", "scheduling", "server",
+                   "remove")
 
 
 def register_all(app) -> None:

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.commands.options import DbOption, data_console, db_path, fail
+from flows.commands.options import DbOption, TemporaryServerOption, data_console, db_path, fail
 from flows.queries import read_only
 
 OverridesOption = Annotated[Path | None, typer.Option(
@@ -42,6 +42,7 @@ def link(
     rebuild: Annotated[bool, typer.Option(
         "--rebuild", help="Match every plan again (default: only the plans new or changed since the last matching)")]
     = False,
+    temporary_server: TemporaryServerOption = False,
 ) -> None:
     """Match tasks into lineages: new or changed plans are linked against the lineages already there.
 
@@ -57,7 +58,7 @@ def link(
         require_warehouse(path)  # else the flow would create an empty warehouse and link nothing
     except WarehouseError as error:
         fail(str(error))
-    summary = run_link(path, overrides=overrides, rebuild=rebuild)
+    summary = run_link(path, overrides=overrides, rebuild=rebuild, temporary_server=temporary_server)
     if summary is None:
         raise typer.Exit(1)
 

@@ -18,6 +18,9 @@ class Lang(str, Enum):
     en = "en"
 
 
+TemporaryServerOption = Annotated[bool, typer.Option(
+    "--temporary-server", envvar="IPPLANS_TEMPORARY_SERVER",
+    help="Run flows on Prefect's temporary in-process server instead of the local one (for CI and tests)")]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of report labels; plan text is shown as written")]
 
 

@@ -7,15 +7,17 @@ example rows. Exit code 1 when a blocking expectation fails.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from expectations.reports import ValidationReport
 from flows.commands.options import DbOption, db_path
 from flows.queries import read_only
+
+if TYPE_CHECKING:  # pandas comes with it: only when a validation runs
+    from expectations.reports import ValidationReport
 
 STATUS_STYLES = {"ok": "green", "warning": "yellow", "FAILED": "red"}
 

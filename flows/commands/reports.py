@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from flows.commands.options import DbOption, Lang, LangOption, data_console, fail
+from flows.commands.options import DbOption, Lang, LangOption, TemporaryServerOption, data_console, fail
 from warehouse.connection import WarehouseError
 
 DEFAULT_OUT = Path("reports")  # the same default as flows.report_files (imported only when a report is written)
@@ -33,7 +33,8 @@ OutOption = Annotated[Path, typer.Option(
 
 
 def report(from_plan: FromArgument = None, to_plan: ToArgument = None, all_pairs: AllOption = False,
-           out: OutOption = DEFAULT_OUT, lang: LangOption = Lang.zh, db: DbOption = None) -> None:
+           out: OutOption = DEFAULT_OUT, lang: LangOption = Lang.zh, db: DbOption = None,
+           temporary_server: TemporaryServerOption = False) -> None:
     """Write year-over-year change reports (Markdown and HTML) for two plans, or with --all for all of them.
 
     Example: ipplans report 2016 2020 --out reports
@@ -45,7 +46,7 @@ def report(from_plan: FromArgument = None, to_plan: ToArgument = None, all_pairs
     artifact_keys: list[str] = []
     try:
         if all_pairs:
-            paths, artifact_keys = _publish_all(db, out, lang.value)
+            paths, artifact_keys = _publish_all(db, out, lang.value, temporary_server)
         else:
             from flows.report_files import write_pair_report
 
@@ -59,11 +60,11 @@ def report(from_plan: FromArgument = None, to_plan: ToArgument = None, all_pairs
         console.print(f"  Prefect artifacts: {', '.join(artifact_keys)}")
 
 
-def _publish_all(db: Path | None, out: Path, lang: str) -> tuple[list[str], list[str]]:
+def _publish_all(db: Path | None, out: Path, lang: str, temporary_server: bool) -> tuple[list[str], list[str]]:
     """The publish-reports flow, with Prefect set up as for every CLI run."""
     from flows.runtime import prefect_for_cli
 
-    with prefect_for_cli():
+    with prefect_for_cli(temporary_server):
         from flows.reports import publish_reports
 
         summary = publish_reports(db=str(db) if db else None, out=str(out), lang=lang)

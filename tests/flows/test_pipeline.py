@@ -55,7 +55,7 @@ def test_inbox_files_go_to_processed_or_rejected_with_a_reason(prefect_server, d
     outcome, inputs = query(db_path, "select outcome, inputs from raw_runs")[0]
     assert outcome == "partial"
     recorded = {(item["origin"], item["source"].rsplit("/", 1)[-1]): item["sha256"] for item in json.loads(inputs)}
-    assert recorded == {("path", "2015.law-bridge.txt"): sha256_of(shared_plans / "2015.law-bridge.txt"),
+    assert recorded == {("command line", "2015.law-bridge.txt"): sha256_of(shared_plans / "2015.law-bridge.txt"),
                         ("inbox", "2016.showlaw.txt"): hashlib.sha256(good).hexdigest(),
                         ("inbox", "empty.txt"): hashlib.sha256(b"").hexdigest()}
 

@@ -2,10 +2,6 @@
 -- (10_stg_* staging views, 30_* core views with the documented public names, 40_rpt_* report views).
 -- Python writes here only through warehouse/load.py, inside one transaction per load.
 
-create table if not exists raw_schema_version (
-    version integer not null
-);
-
 -- one row per input file or page, as given on the command line or fetched
 create table if not exists raw_sources (
     source_name varchar primary key,  -- the input file name as given

@@ -60,3 +60,15 @@ select distinct on (plan_id, section_path)
     title,
 from raw_source_sections
 order by plan_id, section_path, source_name;
+
+-- one row per task of every copy, as parsed from that copy
+create or replace view stg_source_tasks as
+select * from raw_source_tasks;
+
+-- one row per section as each copy prints it
+create or replace view stg_source_sections as
+select * from raw_source_sections;
+
+-- one row per task where two copies of a plan read differently
+create or replace view stg_source_differences as
+select * from raw_source_differences;

@@ -64,5 +64,5 @@ order by t.plan_id, t.position;
 -- source_differences: one row per task where two copies of a plan read differently
 create or replace view source_differences as
 select plan_id, task_key, source_a, source_b, diff, text_a, text_b,
-from raw_source_differences
+from stg_source_differences
 order by plan_id, task_key, source_a, source_b;

@@ -1,5 +1,5 @@
--- Core and report views, departments. Column names here are the project's contract.
--- A plan's year is its first year (raw_plans.period_start): the 2021-2022 plan counts as 2021.
+-- Core views, departments. Column names here are the project's contract.
+-- A plan's year is its first year (stg_plans.period_start): the 2021-2022 plan counts as 2021.
 
 -- departments: one row per body or collective actor in the registry, with the present-day body of its line
 create or replace view departments as
@@ -13,15 +13,15 @@ select
     d.lineage_id,
     l.short_name as lineage_name,
     d.notes,
-from raw_departments as d
-left join raw_departments as l on l.department_id = d.lineage_id
+from stg_departments as d
+left join stg_departments as l on l.department_id = d.lineage_id
 order by d.department_id;
 
 -- department_aliases: one row per name a body answers to and the years in which it meant that body
 create or replace view department_aliases as
 select a.alias, a.department_id, d.short_name, a.valid_from, a.valid_to, a.lookup_key,
-from raw_department_aliases as a
-join raw_departments as d on d.department_id = a.department_id
+from stg_department_aliases as a
+join stg_departments as d on d.department_id = a.department_id
 order by a.department_id, a.alias;
 
 -- department_lineage: one row per reform edge; a split has one row per successor, with the functions that
@@ -36,108 +36,15 @@ select
     e.kind,
     e.is_primary,
     e.functions,
-from raw_department_lineage as e
-left join raw_departments as f on f.department_id = e.from_id
-left join raw_departments as t on t.department_id = e.to_id
+from stg_department_lineage as e
+left join stg_departments as f on f.department_id = e.from_id
+left join stg_departments as t on t.department_id = e.to_id
 order by e.year, e.from_id, not e.is_primary, e.to_id;
 
 -- task_departments: one row per department name in a task's clause, in printed order
 -- (position 1 leads); names that could not be resolved have kind 'unknown' and no department_id
 create or replace view task_departments as
 select td.plan_id, td.task_key, td.position, td.department_id, td.lineage_id, td.role, td.raw_name, td.kind,
-from raw_task_departments as td
-left join raw_tasks as t on t.plan_id = td.plan_id and t.task_key = td.task_key
+from stg_task_departments as td
+left join stg_tasks as t on t.plan_id = td.plan_id and t.task_key = td.task_key
 order by td.plan_id, t.position, td.task_key, td.position;
-
--- rpt_department_tasks_by_year: one row per plan year and body named in that year's task clauses
--- (departments and collective actors); a task counts as led when the body is named first, else co-owned
-create or replace view rpt_department_tasks_by_year as
-with named as (
-    select p.period_start as year, td.department_id, td.plan_id, td.task_key, min(td.position) as first_position,
-    from raw_task_departments as td
-    join raw_plans as p on p.plan_id = td.plan_id
-    where td.department_id is not null
-    group by all
-)
-select
-    n.year,
-    n.department_id,
-    d.short_name,
-    d.category,
-    count(*) filter (where n.first_position = 1) as tasks_led,
-    count(*) filter (where n.first_position > 1) as tasks_co_owned,
-    count(*) as tasks_named,
-from named as n
-join raw_departments as d on d.department_id = n.department_id
-group by all
-order by n.year, tasks_named desc, n.department_id;
-
--- rpt_department_line_tasks_by_year: one row per plan year and line of work (lineage_id, the present-day
--- body), so 工商总局 in 2016 and 市场监管总局 in 2020 are one line; a task naming two bodies of one line
--- counts once, as led when either is named first
-create or replace view rpt_department_line_tasks_by_year as
-with named as (
-    select
-        p.period_start as year,
-        td.lineage_id,
-        td.plan_id,
-        td.task_key,
-        min(td.position) as first_position,
-        list(distinct td.department_id) as department_ids,
-    from raw_task_departments as td
-    join raw_plans as p on p.plan_id = td.plan_id
-    where td.lineage_id is not null
-    group by all
-)
-select
-    n.year,
-    n.lineage_id,
-    l.short_name as lineage_name,
-    list_sort(list_distinct(flatten(list(n.department_ids)))) as carried_by,
-    count(*) filter (where n.first_position = 1) as tasks_led,
-    count(*) filter (where n.first_position > 1) as tasks_co_owned,
-    count(*) as tasks_named,
-from named as n
-join raw_departments as l on l.department_id = n.lineage_id
-group by n.year, n.lineage_id, l.short_name
-order by n.year, tasks_named desc, n.lineage_id;
-
--- rpt_plan_department_coverage: one row per plan and body named in its tasks or its addressee list (主送),
--- saying where it is named; unresolved names are kept under their printed form with no department_id
-create or replace view rpt_plan_department_coverage as
-with in_tasks as (
-    select
-        plan_id,
-        department_id,
-        case when department_id is null then raw_name end as unresolved_name,
-        any_value(kind) as kind,
-        count(distinct task_key) as tasks_named,
-    from raw_task_departments
-    group by all
-),
-in_addressees as (
-    select
-        plan_id,
-        department_id,
-        case when department_id is null then raw_name end as unresolved_name,
-        any_value(kind) as kind,
-        min(position) as addressee_position,
-    from raw_plan_addressees
-    group by all
-)
-select
-    coalesce(t.plan_id, a.plan_id) as plan_id,
-    coalesce(t.department_id, a.department_id) as department_id,
-    coalesce(d.short_name, t.unresolved_name, a.unresolved_name) as name,
-    coalesce(t.kind, a.kind) as kind,
-    t.plan_id is not null as in_tasks,
-    a.plan_id is not null as in_addressees,
-    coalesce(t.tasks_named, 0) as tasks_named,
-    a.addressee_position,
-from in_tasks as t
-full join in_addressees as a
-    on a.plan_id = t.plan_id
-    and a.department_id is not distinct from t.department_id
-    and a.unresolved_name is not distinct from t.unresolved_name
-left join raw_departments as d on d.department_id = coalesce(t.department_id, a.department_id)
-order by plan_id, a.addressee_position nulls last, name;

@@ -18,7 +18,7 @@ select
     shared_titles,
     shared_departments,
     is_gap,
-from raw_task_links
+from stg_task_links
 where status in ('auto', 'confirmed')
 order by from_plan, from_task_no, to_plan, to_task_no;
 
@@ -38,23 +38,23 @@ select
     t.text as to_text,
     l.from_task_key,
     l.to_task_key,
-from raw_task_links as l
-left join raw_tasks as f on f.plan_id = l.from_plan and f.task_key = l.from_task_key
-left join raw_tasks as t on t.plan_id = l.to_plan and t.task_key = l.to_task_key
+from stg_task_links as l
+left join stg_tasks as f on f.plan_id = l.from_plan and f.task_key = l.from_task_key
+left join stg_tasks as t on t.plan_id = l.to_plan and t.task_key = l.to_task_key
 where l.status = 'review'
 order by l.score desc, l.to_plan, l.to_task_no;
 
 -- task_lineage: one row per task of every plan, with the lineage it belongs to
 create or replace view task_lineage as
 select lineage_id, plan_id, task_key, task_no,
-from raw_task_lineage
+from stg_task_lineage
 order by lineage_id, plan_id, task_no;
 
 -- plan_changes: one row per task new in, or dropped from, a plan relative to the previous loaded plan
 create or replace view plan_changes as
 select c.from_plan, c.to_plan, c.plan_id, c.task_key, t.task_no, c.change,
-from raw_plan_changes as c
-left join raw_tasks as t on t.plan_id = c.plan_id and t.task_key = c.task_key
+from stg_plan_changes as c
+left join stg_tasks as t on t.plan_id = c.plan_id and t.task_key = c.task_key
 order by c.from_plan, c.to_plan, c.change, t.task_no;
 
 -- lineage_continuity: one row per lineage: first and last plan, how many plans it appears in, the
@@ -62,8 +62,8 @@ order by c.from_plan, c.to_plan, c.change, t.task_no;
 create or replace view lineage_continuity as
 with members as (
     select l.lineage_id, l.plan_id, l.task_key, p.period_start,
-    from raw_task_lineage as l
-    join raw_plans as p on p.plan_id = l.plan_id
+    from stg_task_lineage as l
+    join stg_plans as p on p.plan_id = l.plan_id
 ),
 spans as (
     select
@@ -80,7 +80,7 @@ spans as (
 missing as (
     select s.lineage_id, list(p.plan_id order by p.period_start) as missing_plans,
     from spans as s
-    join raw_plans as p on p.period_start between s.first_year and s.last_year
+    join stg_plans as p on p.period_start between s.first_year and s.last_year
     where not exists (select 1 from members as m where m.lineage_id = s.lineage_id and m.plan_id = p.plan_id)
     group by s.lineage_id
 ),
@@ -92,7 +92,7 @@ lines_per_plan as (
         list(distinct td.lineage_id order by td.lineage_id) filter (where td.lineage_id is not null) as lines,
         arg_min(td.lineage_id, td.position) filter (where td.lineage_id is not null) as lead_line,
     from members as m
-    left join raw_task_departments as td on td.plan_id = m.plan_id and td.task_key = m.task_key
+    left join stg_task_departments as td on td.plan_id = m.plan_id and td.task_key = m.task_key
     group by m.lineage_id, m.plan_id, m.period_start
 ),
 history as (
@@ -135,7 +135,7 @@ select
     t.task_no as to_task_no,
     f.departments as from_departments,
     t.departments as to_departments,
-    (select list(td.lineage_id order by td.position) from raw_task_departments as td
+    (select list(td.lineage_id order by td.position) from stg_task_departments as td
      where td.plan_id = t.plan_id and td.task_key = t.task_key) as to_lines,
     link.kind,
     link.score,
@@ -144,11 +144,11 @@ select
     t.text as to_text,
     f.task_key as from_task_key,
     t.task_key as to_task_key,
-from raw_task_lineage as lf
-join raw_task_lineage as lt on lt.lineage_id = lf.lineage_id and lt.plan_id = to_plan_id
-join raw_tasks as f on f.plan_id = lf.plan_id and f.task_key = lf.task_key
-join raw_tasks as t on t.plan_id = lt.plan_id and t.task_key = lt.task_key
-left join raw_task_links as link
+from stg_task_lineage as lf
+join stg_task_lineage as lt on lt.lineage_id = lf.lineage_id and lt.plan_id = to_plan_id
+join stg_tasks as f on f.plan_id = lf.plan_id and f.task_key = lf.task_key
+join stg_tasks as t on t.plan_id = lt.plan_id and t.task_key = lt.task_key
+left join stg_task_links as link
     on link.from_plan = f.plan_id and link.from_task_key = f.task_key
     and link.to_plan = t.plan_id and link.to_task_key = t.task_key and link.status in ('auto', 'confirmed')
 where lf.plan_id = from_plan_id
