@@ -1,9 +1,10 @@
 """Flow `remove-source`: take one source out of the warehouse, then link again what it touched.
 
 The source's rows go in one transaction; its plan is merged again from the copies left, or removed
-with its last copy (warehouse.load.remove_source). The link-plans flow then matches again from
-that plan on, as after any change to the tasks; curated overrides (`link_overrides.csv`) are kept
-as they are. The removal is recorded in the run history like any run (`command = 'remove'`).
+with its last copy (warehouse.load.remove_source). The link-plans flow then matches every plan again
+(`rebuild`): links kept from an incremental history still carry the removed copy's influence (the
+matcher's statistics are over all tasks), a rebuild leaves none. Curated overrides
+(`link_overrides.csv`) are kept as they are. The removal is recorded in the run history like any run (`command = 'remove'`).
 Afterwards the warehouse holds what it would hold had the file never been loaded, lineage ids aside
 (ids already given stay stable).
 
@@ -43,7 +44,7 @@ def remove(source: str, db: str | None = None, overrides: str | None = None) -> 
     with recorded_run(workspace.db, "remove", [{"source": source, "origin": COMMAND_LINE, "sha256": None}]) as run:
         with open_warehouse(workspace.db, "write") as con, transaction(con):
             removed = remove_task(con, source, load_department_registry())
-        links = link_plans(db=str(workspace.db), overrides=overrides)
+        links = link_plans(db=str(workspace.db), overrides=overrides, rebuild=True)
         what = "and its plan" if removed.plan_removed else f"({removed.copies_left} copies of its plan left)"
         run.finish("ok", f"removed {source} {what}")
     return RemoveSummary(removed, links)
