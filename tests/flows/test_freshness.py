@@ -15,7 +15,10 @@ from sources.fetch import fetch_url
 from sources.inputs import COMMAND_LINE, CATALOGUE, Input
 from sources.read import read_source
 from sources.registry import load_department_registry
+from sources.fetch import FetchPolicy
 from tests.flows.conftest import FAST_POLICY, PLAN_2019, SAMPLE
+
+PATIENT = FetchPolicy(timeout_s=10.0, retries=0)  # one request each: the count below means something
 from transforms.parse import parse_plan
 from warehouse.connection import open as open_warehouse
 from warehouse.link_state import link_fingerprint, record_linked
@@ -70,16 +73,16 @@ def test_reports_are_current_only_when_written_after_the_last_load(tmp_path):
 def test_an_unchanged_catalogue_page_is_not_new_and_a_changed_one_is(tmp_path, plan_site):
     workspace = Workspace.at(tmp_path / "w.duckdb")
     url = plan_site.url("/plans/2019.html")
-    load(workspace, fetch_url(url, workspace.http_cache, FAST_POLICY).source)
+    load(workspace, fetch_url(url, workspace.http_cache, PATIENT).source)
     inputs = [Input(url, CATALOGUE)]
 
-    found = check_freshness(workspace, inputs, reports=False, fetch_policy=FAST_POLICY)
+    found = check_freshness(workspace, inputs, reports=False, fetch_policy=PATIENT)
     assert found.new == [] and found.up_to_date  # the server answered 304 to the cached ETag
     assert plan_site.hits["/plans/2019.html"] == 2
 
     page = plan_site.pages["/plans/2019.html"]
     page.body, page.etag = page.body.replace("研究制定".encode(), "加快研究制定".encode()), '"b"'
-    assert check_freshness(workspace, inputs, reports=False, fetch_policy=FAST_POLICY).new == inputs
+    assert check_freshness(workspace, inputs, reports=False, fetch_policy=PATIENT).new == inputs
 
 
 def test_a_page_that_cannot_be_fetched_is_left_to_the_flow(tmp_path, plan_site):
