@@ -1,7 +1,7 @@
 """Work only when there is work: before any flow starts, compare the inputs with the warehouse.
 
-An input is new when the warehouse holds no source of its name with its bytes' sha256: files
-and inbox files are hashed here; an official page is asked for with its cached validators
+An input is new when the warehouse holds no source of its name with its bytes' sha256 (a file
+waiting in the inbox always is: it has to be moved to processed/ or rejected/): files are hashed here; an official page is asked for with its cached validators
 (ETag / Last-Modified, `data/http-cache/`), which costs one small request when it has not
 changed. Links are current when the fingerprint of the tasks and the overrides matches the last
 matching's; reports are current when `overview.html` is newer than the last load or matching.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.workspace import Workspace
-from sources.inputs import Input, file_sha256, is_url
+from sources.inputs import INBOX, Input, file_sha256, is_url
 
 OVERVIEW = "overview.html"
 
@@ -53,7 +53,8 @@ def check_freshness(workspace: Workspace, inputs: list[Input], *, reports: bool,
         for item in inputs:
             name, sha256 = _digest(item, workspace, fetch_policy)
             found.digests[item.location] = sha256
-            if sha256 is None or loaded.get(name) != sha256:
+            # a file waiting in the inbox is work even when its content is loaded: it must be filed away
+            if sha256 is None or loaded.get(name) != sha256 or item.origin == INBOX:
                 found.new.append(item)
         found.links_current = link_fingerprint(con, workspace.overrides_text()) == linked_fingerprint(con)
         if reports:

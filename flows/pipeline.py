@@ -30,6 +30,7 @@ from flows.report_files import DEFAULT_OUT
 from flows.steps import check_run_files, inbox_dir, open_warehouse, progress_advance, progress_start, warehouse_path
 from sources.fetch import FetchPolicy
 from sources.inputs import INBOX, Input, collect_inputs, file_sha256
+from warehouse.runs import recorded_run
 
 REPORT = "report"
 
@@ -98,20 +99,17 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
     inputs = collect_inputs(paths or [], defaults=defaults, inbox=inbox_folder if use_inbox else None,
                             catalogue=catalogue, catalogue_file=catalogue_file)
     summary = PipelineSummary(reports_dir=str(Path(out) if out else DEFAULT_OUT) if reports else None)
-    summary.run_id = _start_run(db, inputs, command)
-    try:
+    with recorded_run(warehouse_path(db), command, describe_inputs(inputs)) as run:
+        summary.run_id = run.run_id
         summary.ingest = _ingest(inputs, db, strict, catalogue_file, fetch_policy, dask)
         summary.inbox = settle_inbox(inbox_folder, inputs, summary.ingest)
         # a refused source leaves the warehouse as it was: stale links are healed by a clean run only
         if summary.ingest.changed or (summary.ingest.ok and _links_stale(db, overrides)):
             summary.links = _step(summary, "link", link_plans, db=db, overrides=overrides)
-        _record_warnings(db, summary.run_id, summary.warnings)  # before the reports, which show them
+        run.record_warnings(summary.warnings)  # before the reports, which show them
         if reports and _reports_due(summary, db):
             summary.reports = _step(summary, REPORT, _publish_reports, db, summary.reports_dir, lang)
-    except BaseException as exc:
-        _finish_run(db, summary.run_id, "failed", f"{type(exc).__name__}: {exc}")
-        raise
-    _finish_run(db, summary.run_id, summary.outcome, summary.describe())
+        run.finish(summary.outcome, summary.describe())
     if not summary.ok:
         raise PipelineFailed(summary)
     return summary
@@ -197,25 +195,3 @@ def describe_inputs(inputs: list[Input]) -> list[dict]:
     """One record per input with the sha256 of its bytes (pages: None, their bytes arrive during the run)."""
     return [{"source": item.location, "origin": item.origin, "sha256": file_sha256(item.location)}
             for item in inputs]
-
-
-def _start_run(db, inputs: list[Input], command: str):
-    from warehouse.runs import start_run
-
-    with open_warehouse(warehouse_path(db)) as con:
-        return start_run(con, command, describe_inputs(inputs))
-
-
-def _record_warnings(db, run_id, warnings: list[str]) -> None:
-    from warehouse.runs import record_warnings
-
-    if warnings:
-        with open_warehouse(warehouse_path(db)) as con:
-            record_warnings(con, run_id, warnings)
-
-
-def _finish_run(db, run_id, outcome: str, message: str) -> None:
-    from warehouse.runs import finish_run
-
-    with open_warehouse(warehouse_path(db)) as con:
-        finish_run(con, run_id, outcome, message)

@@ -6,23 +6,16 @@ typed by a user can neither change the warehouse nor read or write other files.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import connect, reporting_damage
+from warehouse.connection import open as open_warehouse
 
 
-@contextmanager
-def read_only(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(db, read_only=True)
-    try:
-        with reporting_damage(db):
-            yield con
-    finally:
-        con.close()
+def read_only(db: Path):
+    """`warehouse.connection.open(db, "read")`: the one way every reader opens the file."""
+    return open_warehouse(db, "read")
 
 
 def run_query(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> tuple[list[str], list[tuple]]:

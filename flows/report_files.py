@@ -18,7 +18,8 @@ import duckdb
 from transforms.reports import RenderedReport, render_overview, render_pair_report
 from transforms.reports.lineage import render_lineage_page
 from warehouse.analysis import read_lineage_histories
-from warehouse.connection import connect, default_db_path
+from warehouse.connection import default_db_path
+from warehouse.connection import open as open_warehouse
 from warehouse.reports import consecutive_pairs, read_overview_data, read_pair_report_data
 
 DEFAULT_OUT = Path("reports")  # under the current directory
@@ -71,8 +72,5 @@ def write_pair_report(db: str | Path | None, from_plan: str, to_plan: str, out: 
 @contextmanager
 def report_warehouse(db: str | Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse, read-only: reports never hold the writer's lock."""
-    con = connect(Path(db) if db else default_db_path(), read_only=True)
-    try:
+    with open_warehouse(Path(db) if db else default_db_path(), "read") as con:
         yield con
-    finally:
-        con.close()

@@ -150,14 +150,11 @@ def write(con: duckdb.DuckDBPyConnection, load: PlanLoad) -> LoadResult:
     return write_load(con, load)
 
 
-@contextmanager
-def open_warehouse(db: str | Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(db)
-    try:
-        with reporting_damage(warehouse_path(db)):
-            yield con
-    finally:
-        con.close()
+def open_warehouse(db: str | Path | None):
+    """`warehouse.connection.open(db, "write")`, the writers' side of the one opener."""
+    from warehouse.connection import open as open_for
+
+    return open_for(warehouse_path(db), "write")
 
 
 # ---- link --------------------------------------------------------------------------------

@@ -8,14 +8,12 @@ command line; the run summary names each input's origin. Hashes are of the raw b
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 BUNDLED_SAMPLE = SAMPLES_DIR / "2020.gov.md"
-HASH_CHUNK_BYTES = 1 << 20  # files are hashed in pieces: a large file never sits in memory twice
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 # Where an input came from, as the run summary says it.
@@ -70,15 +68,7 @@ def is_url(location: str) -> bool:
 
 
 def file_sha256(location: str) -> str | None:
-    """The sha256 of a local file's bytes (None for a URL or a path that is not a readable file)."""
-    path = Path(location)
-    if is_url(location) or not path.is_file():
-        return None
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(HASH_CHUNK_BYTES):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
+    """The sha256 of a local file's bytes (None for a URL, or a path that is not a readable file)."""
+    from sources.read import file_sha256 as sha256_of_file  # size checked first, hashed in chunks
+
+    return None if is_url(location) else sha256_of_file(Path(location))

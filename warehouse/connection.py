@@ -89,18 +89,12 @@ def schema_sql() -> list[tuple[str, str]]:
     return [(path.name, path.read_text(encoding="utf-8")) for path in sorted(SQL_DIR.glob("*.sql"))]
 
 
-# Reviewed data that apply_schema writes with the views (warehouse/stages.py): part of the version too.
-SCHEMA_DATA = (Path(__file__).resolve().parents[1] / "sources" / "reference" / "stages.csv",)
-
-
 @functools.cache
 def schema_version() -> str:
-    """A hash of every schema file's name and text and of SCHEMA_DATA: any edit is a new version."""
+    """A hash of every schema file's name and text: any edit is a new version."""
     digest = hashlib.sha256()
     for name, sql in schema_sql():
         digest.update(f"{name}\0{sql}\0".encode("utf-8"))
-    for path in SCHEMA_DATA:
-        digest.update(path.read_bytes() if path.is_file() else b"")
     return digest.hexdigest()[:16]
 
 
@@ -195,11 +189,23 @@ def applied_version(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> bool:
-    """Apply the schema files when this warehouse is not at `schema_version()`; True if it applied them."""
-    if applied_version(con) == schema_version():
-        return False
-    apply_schema(con)
-    return True
+    """Apply the schema files when this warehouse is not at `schema_version()`; True if it applied them.
+
+    The reviewed data the views read (the stage vocabulary) is checked on every write-open, as it
+    is cheap when unchanged: rows someone edited by hand are put back."""
+    if applied_version(con) != schema_version():
+        apply_schema(con)
+        return True
+    from warehouse.stages import write_stage_words
+
+    con.execute("begin transaction")
+    try:
+        write_stage_words(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return False
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

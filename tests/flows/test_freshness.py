@@ -12,7 +12,7 @@ import time
 from flows.freshness import OVERVIEW, check_freshness
 from flows.workspace import Workspace
 from sources.fetch import fetch_url
-from sources.inputs import COMMAND_LINE, CATALOGUE, Input
+from sources.inputs import CATALOGUE, COMMAND_LINE, INBOX, Input
 from sources.read import read_source
 from sources.registry import load_department_registry
 from sources.fetch import FetchPolicy
@@ -46,6 +46,13 @@ def test_loaded_files_are_not_new_until_their_bytes_change(tmp_path):
 
     plan.write_text(PLAN_2019.replace("推动专利法修改", "推动专利法全面修改"), encoding="utf-8")
     assert check_freshness(workspace, inputs, reports=False).new == inputs
+
+
+def test_a_file_waiting_in_the_inbox_is_work_even_when_its_content_is_loaded(tmp_path):
+    workspace = Workspace.at(tmp_path / "w.duckdb")
+    load(workspace, read_source(SAMPLE))
+    waiting = [Input(str(SAMPLE), INBOX)]
+    assert check_freshness(workspace, waiting, reports=False).new == waiting
 
 
 def test_an_edited_overrides_file_makes_the_links_stale(tmp_path):
