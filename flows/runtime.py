@@ -22,7 +22,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from flows.steps import ProgressListener, progress_to
 from flows.workspace import Workspace
 
 console = Console()
@@ -193,8 +192,8 @@ def _print_ui(api_url: str | None) -> None:
         _line(f"Prefect UI: {ui_url(api_url)}/runs (flow runs, task runs, report artifacts)")
 
 
-class _RichListener(ProgressListener):
-    """One rich bar per step the flows announce."""
+class _RichListener:
+    """One rich bar per step the flows announce (a flows.steps.ProgressListener)."""
 
     def __init__(self, progress: Progress):
         self.progress = progress
@@ -213,6 +212,8 @@ class _RichListener(ProgressListener):
 
 @contextmanager
 def _progress_bars() -> Iterator[None]:
+    from flows.steps import progress_to  # pandas and DuckDB's loaders: only when a flow runs
+
     columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress, progress_to(_RichListener(progress)):
         yield

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
-import pandas as pd
 
 OUTCOMES = ("ok", "failed", "partial")
 WARNING_COLUMNS = ["run_id", "plan_id", "source_name", "expectation", "message"]
@@ -57,6 +56,8 @@ def record_warnings(con: duckdb.DuckDBPyConnection, run_id: str, warnings: list[
     """
     if not warnings:
         return
+    import pandas as pd  # only when there are warnings: a run with nothing new never imports it
+
     rows = [_warning_row(warning) for warning in warnings]
     frame = pd.DataFrame([{**{c: row.get(c) for c in WARNING_COLUMNS}, "run_id": run_id} for row in rows],
                          columns=WARNING_COLUMNS, dtype="object")
