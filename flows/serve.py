@@ -57,6 +57,7 @@ def serve(db: Path, **options) -> None:
     from prefect.settings import PREFECT_API_URL
 
     if not PREFECT_API_URL.value():
-        raise RuntimeError("schedules need a running Prefect server: run `prefect server start`, then "
+        raise RuntimeError("schedules need a running Prefect server: run `ipplans server start` (Prefect's "
+                           "`prefect server start` in the background), then "
                            "`export PREFECT_API_URL=http://127.0.0.1:4200/api`")
     prefect_serve(*build_deployments(db, **options))
