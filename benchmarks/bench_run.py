@@ -154,7 +154,9 @@ def measure(args, scratch: Path) -> tuple[list[tuple[str, float, float, int]], f
     rows = []
     if not args.skip_install:
         rows.append(("make run, fresh machine (install incl.)", *best([make_run_fresh(scratch / "fresh", base)])))
-    subprocess.run([IPPLANS, "server", "start"], env=base, check=True, capture_output=True)
+    started = subprocess.run([IPPLANS, "server", "start"], env=base, capture_output=True, text=True)
+    if started.returncode != 0:
+        raise SystemExit(f"ipplans server start failed:\n{started.stdout}{started.stderr}")
     data = scratch / "data"
     db = data / "ipplans.duckdb"
     run = [IPPLANS, "run", "--db", str(db), "--out", str(scratch / "reports")]
@@ -185,6 +187,7 @@ def best(results: list[tuple[float, float, int, str]]) -> tuple[float, float, in
     wall, cpu, code, output = min(results, key=lambda result: result[0])
     if code != 0:
         print(f"exit {code}:\n{output[-3000:]}", file=sys.stderr)
+    print(f"  measured: {wall:.2f} s wall, {cpu:.2f} s cpu", file=sys.stderr, flush=True)
     return wall, cpu, max(result[2] for result in results)
 
 
