@@ -10,9 +10,11 @@ dropped, the lead department changing, department names before the 2018 reform
 drops (some tasks come back one to three years later, into a section the plan still has),
 and new tasks with a subject of their own that borrow clauses of distant tasks (hard
 negatives). Some years have no plan and the last plan of a series of four or more spans
-two years. Rewording never touches a name in 《》 (a document's name changes only along its
-line: a law, then its implementing regulation); a rewrite adds a stock phrase (加强统筹协调)
-or, as often, new content, and does not stack leading predicates.
+two years; some plans in between survive only as opening excerpts (EditRates.excerpt).
+Synonym swaps never touch a name in 《》, but a title is now and then written another way
+(中华人民共和国 added or dropped, 与 for 和, its 《》 dropped: EditRates.title_variant), and
+moves along its line (a law, then its implementing regulation); a rewrite adds a stock phrase
+(加强统筹协调) or, as often, new content, and does not stack leading predicates.
 
 Larger sizes add base tasks of their own: clauses of 4–7 words drawn from a vocabulary
 that grows with the plan as Heaps' law has it for real text (the seed's words, plus words
@@ -115,6 +117,13 @@ class EditRates:
     rename_section: float = 0.10
     restructure: float = 0.25  # the whole plan is regrouped under new headings
     two_level_share: float = 0.6  # restructured plans with （一） sub-sections
+    # Real series hold excerpts: copies of which only the opening survived. A plan between the first
+    # and the last is published only as such an excerpt with this probability, cut after 5–50% of its
+    # tasks, inside the last one (the evolving plan itself is unaffected: the rest is simply unseen).
+    excerpt: float = 0.2
+    # A 《》 title is written differently now and then, as real plans do: with or without
+    # 中华人民共和国, 与 for 和, or without its 《》 (per light or moderate edit).
+    title_variant: float = 0.1
 
 
 @dataclass
@@ -168,11 +177,15 @@ def generate_series(tasks_per_plan: int = 100, n_plans: int = 4, seed: int = 0, 
     current = _shift_years(current, first_year - SEED_YEAR)
     frames, truth = [], []
     periods = plan_schedule(n_plans, first_year)
+    excerpts = np.random.default_rng([seed, 1])  # its own draws: excerpts never change the series itself
     for index, (start, end) in enumerate(periods):
         if index:
             for year in range(periods[index - 1][0] + 1, start + 1):
                 current = evolve(state, current, year)
-        tasks_frame, truth_frame = emit_plan(state, current, start, end)
+        inner = 0 < index < len(periods) - 1
+        keep = (max(1, int(len(current) * excerpts.uniform(0.05, 0.5)))
+                if inner and excerpts.random() < rates.excerpt else None)
+        tasks_frame, truth_frame = emit_plan(state, current, start, end, keep)
         frames.append(tasks_frame)
         truth.append(truth_frame)
     return SyntheticSeries(pd.concat(frames, ignore_index=True), pd.concat(truth, ignore_index=True))
@@ -321,9 +334,10 @@ def _edited(state: _State, task: SynTask) -> SynTask:
     if roll < rates.identical:
         pass
     elif roll < rates.identical + rates.light:
-        text = _swap_synonyms(rng, text, int(rng.integers(1, 3)))
+        text = _title_variant(rng, _swap_synonyms(rng, text, int(rng.integers(1, 3))), rates.title_variant)
     elif roll < rates.identical + rates.light + rates.moderate:
         text = _edit_clauses(state, _swap_synonyms(rng, text, int(rng.integers(1, 4))))
+        text = _title_variant(rng, text, rates.title_variant)
     elif roll < rates.identical + rates.light + rates.moderate + rates.heavy:
         text = _heavy_rewrite(state, text)
     else:
@@ -332,6 +346,24 @@ def _edited(state: _State, task: SynTask) -> SynTask:
         sentences = _sentences(text)
         text = "".join(sentences[1:] + sentences[:1])
     return SynTask(task.lineage, text, _edited_departments(state, task.departments), task.section, len(text))
+
+
+def _title_variant(rng, text: str, rate: float) -> str:
+    """One 《》 title written another way: 中华人民共和国 added to or dropped from a law, 与 ↔ 和,
+    or the brackets dropped (2016 style)."""
+    titles = re.findall(r"《([^《》]+)》", text)
+    if not titles or rng.random() >= rate:
+        return text
+    title = titles[int(rng.integers(len(titles)))]
+    roll = rng.random()
+    if roll < 0.3 and title.startswith("中华人民共和国"):
+        return text.replace(f"《{title}》", f"《{title[len('中华人民共和国'):]}》", 1)
+    if roll < 0.3 and title.endswith("法"):
+        return text.replace(f"《{title}》", f"《中华人民共和国{title}》", 1)
+    if roll < 0.6 and ("与" in title or "和" in title):
+        swapped = title.replace("与", "\0").replace("和", "与").replace("\0", "和")
+        return text.replace(f"《{title}》", f"《{swapped}》", 1)
+    return text.replace(f"《{title}》", title, 1)
 
 
 def _swap_synonyms(rng, text: str, times: int) -> str:
@@ -551,10 +583,15 @@ def department_line(name: str) -> str:
     return line[0] if line else name
 
 
-def emit_plan(state: _State, tasks: list[SynTask], start: int, end: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The matcher's input rows and the truth rows of one published plan."""
+def emit_plan(state: _State, tasks: list[SynTask], start: int, end: int,
+              keep: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The matcher's input rows and the truth rows of one published plan; with `keep`, only an
+    excerpt: the first `keep` tasks, the text ending inside the last one."""
     plan_id = str(start) if start == end else f"{start}-{end}"
     rows, truth = [], []
+    if keep is not None:
+        tasks = tasks[:keep]
+        tasks[-1] = replace(tasks[-1], text=tasks[-1].text[: max(4, len(tasks[-1].text) // 2)])
     for number, task in enumerate(tasks, start=1):
         level1 = state.sections.get(task.section.split(".")[0], "")
         level2 = state.sections.get(task.section) if "." in task.section else None
@@ -565,7 +602,7 @@ def emit_plan(state: _State, tasks: list[SynTask], start: int, end: int) -> tupl
             "position": number, "section_path": task.section,
             "section_title": f"{level1} / {level2}" if level2 else level1, "text": task.text,
             "departments": names, "lineage_ids": [_line_of_printed(n, task.departments) for n in names],
-            "cited_titles": re.findall(r"《([^《》]+)》", task.text), "truncated": False, "plan_complete": True,
+            "cited_titles": re.findall(r"《([^《》]+)》", task.text), "truncated": keep is not None and number == len(tasks), "plan_complete": keep is None,
         })
         truth.append({"plan_id": plan_id, "task_key": key, "true_lineage": task.lineage})
     return pd.DataFrame(rows), pd.DataFrame(truth)

@@ -3,7 +3,7 @@
 Thin wrappers: `link` runs the `link-plans` flow (flows/link.py); the others read the
 warehouse read-only and call one library function (`warehouse.links.read_lineage_by_source`,
 `transforms.matching.explain.explain_link`, `warehouse.links.read_review`,
-`transforms.matching.evaluation.evaluate_gold`).
+`transforms.matching.evaluation.evaluate_gold` and `gold_comparison`, matcher beside baseline).
 """
 
 from __future__ import annotations
@@ -167,22 +167,27 @@ def evaluate(
     labelled_only: Annotated[bool, typer.Option(
         "--labelled-only", help="Score only the labelled rows (default: closed world within labelled file pairs)")]
     = False,
+    synthetic: Annotated[int, typer.Option(
+        "--synthetic", help="Tasks per plan of the synthetic series also scored (0: skip it)")] = 100,
 ) -> None:
-    """Precision, recall and F1 of the lineages against a gold file, and every miss.
+    """Precision, recall and F1 of the lineages against a gold file, every miss, and the matcher
+    beside the reference baseline on the gold pairs, leave-one-plan-out and a synthetic series.
 
     Example: ipplans evaluate ../shared/eval/gold_dev.csv
     """
+    from sources.registry import load_department_registry
     from transforms.matching.evaluation import evaluate_gold, read_gold
-    from warehouse.links import read_previous_lineage, read_source_tasks
+    from warehouse.links import read_previous_lineage, read_source_tasks, read_tasks_frame
 
     if not gold.is_file():
         fail(f"no gold file at {gold}")
     with read_only(db_path(db)) as con:
         source_tasks, lineage_rows = read_source_tasks(con), read_previous_lineage(con)
+        tasks = read_tasks_frame(con, load_department_registry())
     labels = _match_file_names(read_gold(gold.read_text(encoding="utf-8-sig")), set(source_tasks["source"]))
     result = evaluate_gold(labels, source_tasks, lineage_rows, closed_world=not labelled_only)
     console = _console()
-    console.print(result.summary())
+    console.print(f"stored lineages: {result.summary()}")
     if len(result.misses):
         table = Table(title="Misses")
         for column in ("left", "right", "label", "error", "note"):
@@ -191,6 +196,34 @@ def evaluate(
             table.add_row(f"{miss.left_file}:{miss.left_task}", f"{miss.right_file}:{miss.right_task}", miss.label,
                           miss.error, miss.note or "")
         console.print(table)
+    console.print(_comparison_table(labels, source_tasks, tasks, synthetic))
+
+
+def _comparison_table(labels, source_tasks, tasks, synthetic: int) -> Table:
+    """Matcher and reference baseline side by side (transforms.matching.evaluation.gold_comparison)."""
+    from transforms.matching.baseline import baseline_lineage
+    from transforms.matching.evaluation import gold_comparison, pairwise_lineage_scores
+    from transforms.matching.matcher import match_plans
+
+    matchers = {"matcher": lambda t: match_plans(t).lineage, "baseline": baseline_lineage}
+    rows = gold_comparison(labels, source_tasks, tasks, matchers).to_dict("records")
+    if synthetic:
+        try:
+            from benchmarks.synthetic import generate_series
+        except ImportError:  # an installed ipplans has no benchmarks/ folder
+            generate_series = None
+        if generate_series is not None:
+            series = generate_series(synthetic, 8, seed=0)
+            for name, matcher in matchers.items():
+                found = pairwise_lineage_scores(matcher(series.tasks), series.truth)
+                rows.append({"setting": f"synthetic {synthetic}/plan × 8", "matcher": name, "P": found.precision,
+                             "R": found.recall, "F1": found.f1})
+    table = Table(title="Matcher vs reference baseline")
+    for column in ("setting", "matcher", "precision", "recall", "F1"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["setting"], row["matcher"], f"{row['P']:.3f}", f"{row['R']:.3f}", f"{row['F1']:.3f}")
+    return table
 
 
 def _match_file_names(gold, ingested: set[str]):

@@ -3,7 +3,8 @@
 For each plan in chain order, every task is compared with the latest task of every lineage
 whose last plan started at most `window_years` earlier: max(ratio, discounted partial_ratio)
 of the normalised texts, plus a bonus for a shared 《》 title and for a shared department line.
-A one-to-one assignment (scipy) keeps pairs at or above the threshold. No probabilities, no
+A one-to-one assignment (scipy, per connected component of the pairs) keeps pairs at or above
+the threshold. No probabilities, no
 calibration, settings in spec.toml [baseline]. `candidates`, when given, limits the pairs
 compared (row pairs of the sorted tasks; used on large synthetic plans, where all pairs do
 not fit); otherwise all pairs are compared.
@@ -15,6 +16,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from transforms.matching.spec import DEFAULT_SPEC
 from transforms.matching.text import fold_all, normalize_all
@@ -30,7 +33,7 @@ def baseline_lineage(tasks: pd.DataFrame, spec=DEFAULT_SPEC, candidates: pd.Data
     lines = [frozenset(i for i in (ids if ids is not None else ()) if isinstance(i, str)) for ids in ordered["lineage_ids"]]
     plan_codes, plans = pd.factorize(ordered["plan_id"])
     starts = ordered.groupby("plan_id", sort=False)["period_start"].first().reindex(plans).to_numpy()
-    allowed = None if candidates is None else set(zip(candidates["left"].tolist(), candidates["right"].tolist()))
+    allowed = None if candidates is None else (candidates["left"].to_numpy(np.int64), candidates["right"].to_numpy(np.int64))
     lineage = np.arange(len(ordered))  # each task starts its own lineage
     latest: dict[int, int] = {}  # lineage → its latest task row
     for plan in range(len(plans)):
@@ -48,10 +51,11 @@ def baseline_lineage(tasks: pd.DataFrame, spec=DEFAULT_SPEC, candidates: pd.Data
 def _assigned(tails, rows, text, titles, lines, allowed, settings) -> list[tuple[int, int]]:
     if not len(tails) or not len(rows):
         return []
-    left, right = np.repeat(tails, len(rows)), np.tile(rows, len(tails))
-    if allowed is not None:
-        keep = np.array([(a, b) in allowed for a, b in zip(left.tolist(), right.tolist())], dtype=bool)
-        left, right = left[keep], right[keep]
+    if allowed is None:
+        left, right = np.repeat(tails, len(rows)), np.tile(rows, len(tails))
+    else:
+        keep = np.isin(allowed[1], rows) & np.isin(allowed[0], tails)
+        left, right = allowed[0][keep], allowed[1][keep]
     score = pair_scores(left, right, text, titles, lines, settings)
     keep = score >= settings["threshold"]
     left, right, score = left[keep], right[keep], score[keep]
@@ -59,10 +63,19 @@ def _assigned(tails, rows, text, titles, lines, allowed, settings) -> list[tuple
         return []
     left_codes, left_values = pd.factorize(left)
     right_codes, right_values = pd.factorize(right)
-    matrix = np.zeros((len(left_values), len(right_values)))
-    matrix[left_codes, right_codes] = score
-    chosen_l, chosen_r = linear_sum_assignment(matrix, maximize=True)
-    return [(int(left_values[a]), int(right_values[b])) for a, b in zip(chosen_l, chosen_r) if matrix[a, b] > 0]
+    graph = coo_matrix((np.ones(len(left)), (left_codes, len(left_values) + right_codes)),
+                       shape=(len(left_values) + len(right_values),) * 2)
+    component = connected_components(graph, directed=False)[1][left_codes]
+    chosen = []
+    for edges in np.split(np.argsort(component, kind="stable"), np.flatnonzero(np.diff(np.sort(component))) + 1):
+        rows_of, row_index = np.unique(left_codes[edges], return_inverse=True)
+        cols_of, col_index = np.unique(right_codes[edges], return_inverse=True)
+        matrix = np.zeros((len(rows_of), len(cols_of)))
+        matrix[row_index, col_index] = score[edges]
+        for a, b in zip(*linear_sum_assignment(matrix, maximize=True)):
+            if matrix[a, b] > 0:
+                chosen.append((int(left_values[rows_of[a]]), int(right_values[cols_of[b]])))
+    return chosen
 
 
 def pair_scores(left, right, text, titles, lines, settings) -> np.ndarray:

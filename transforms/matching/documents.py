@@ -28,6 +28,7 @@ _EDITION = re.compile(r"[（(][^（）()]{0,12}?(?:修订|修正|试行|草案|�
 _QUALIFIERS = re.compile(r"暂行|试行")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+次")
 _CONNECTIVE = str.maketrans({"和": "与", "及": "与"})
+_MARKS = re.compile("[《“\"「]")
 
 
 def document_key(name: str) -> str:
@@ -41,13 +42,16 @@ def _normalize_body(normalised: str) -> str:
     return _ORDINAL.sub("", _QUALIFIERS.sub("", normalised.replace(_STATE, ""))).translate(_CONNECTIVE)
 
 
-def document_text(normalised: str) -> str:
-    """A task's normalised text prepared for the name search (the same substitutions as the keys)."""
-    return _normalize_body(normalised)
+def document_texts(normalised: list[str]) -> list[str]:
+    """Task texts (normalised) prepared for the name search: the same substitutions as the keys,
+    done once on the joined texts (the separator is never part of a name)."""
+    return _normalize_body("\x00".join(normalised)).split("\x00") if normalised else []
 
 
 def raw_names(folded: str, cited_titles, settings) -> tuple[list[str], list[str]]:
     """(titles, campaign names) written in one folded task text, as keys."""
+    if not (cited_titles is not None and len(cited_titles)) and not _MARKS.search(folded):
+        return [], []
     titles = [document_key(t) for t in [*(cited_titles if cited_titles is not None else ()), *_TITLE.findall(folded)]]
     quoted = [q for q in _QUOTED.findall(folded) if len(q) <= settings["max_campaign_chars"]]
     campaigns = [document_key(q) for q in quoted]

@@ -1,7 +1,7 @@
 """Per-task features, computed once per run and read by every later stage.
 
 Chinese has no word breaks, so text is compared on characters: one normalised string per task
-(text.normalize_all, then documents.document_text) for edit similarity, and its informative
+(text.normalize_all, then documents.document_texts) for edit similarity, and its informative
 character bigrams (ubiquitous ones such as 知识/产权 left out) for content overlap. Named
 documents come from documents.py, department lines from the registry's reform lineage. Each plan
 knows whether it is complete (its observation model: see lineage.py). Arrays are indexed by the
@@ -88,7 +88,7 @@ def prepare_features(tasks: pd.DataFrame, spec) -> TaskFeatures:
     plan_index = ordered["plan_id"].map({p: i for i, p in enumerate(plans["plan_id"])}).to_numpy(np.int64)
     folded = fold_all([str(t) for t in ordered["text"]])
     text = np.empty(len(ordered), dtype=object)
-    text[:] = [docs.document_text(t) for t in normalize_all(folded)]
+    text[:] = docs.document_texts(normalize_all(folded))
     presence, vocabulary = bigram_presence(list(text))
     plan_rank = np.arange(len(ordered)) - np.searchsorted(plan_index, plan_index)
     sizes = plans["n_tasks"].to_numpy()[plan_index]

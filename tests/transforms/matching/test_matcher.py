@@ -102,3 +102,38 @@ def test_the_2015_excerpt_alone_and_with_2016_matches_without_department_clauses
     both = match_plans(tasks_frame([parsed_plans["2015.law-bridge.txt"], parsed_plans["2016.showlaw.txt"]], registry))
     linked = both.links[both.links["status"] == "auto"]
     assert linked[["from_task_no", "to_task_no"]].values.tolist() == [[9, 7]]  # gold: 2015:9 → 2016:7
+
+
+def test_the_package_has_no_import_cycle():
+    """Module-level and function-level imports between the package's modules form no cycle."""
+    graph = {}
+    for path in PACKAGE.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        graph[path.stem] = {node.module.rsplit(".", 1)[-1] for node in ast.walk(tree)
+                            if isinstance(node, ast.ImportFrom) and node.module
+                            and node.module.startswith("transforms.matching.")}
+        graph[path.stem] |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                             and node.module == "transforms.matching" for alias in node.names}
+    state: dict[str, str] = {}
+
+    def visit(module: str, trail: tuple) -> None:
+        assert state.get(module) != "open", " → ".join((*trail, module))
+        if state.get(module) == "done":
+            return
+        state[module] = "open"
+        for imported in graph.get(module, ()):
+            visit(imported, (*trail, module))
+        state[module] = "done"
+
+    for module in graph:
+        visit(module, ())
+
+
+def test_every_comparison_of_the_spec_has_its_function_and_priors():
+    from transforms.matching.comparisons import COMPARISON_FUNCTIONS
+    from transforms.matching.spec import DEFAULT_SPEC
+
+    for entry in DEFAULT_SPEC["comparison"]:
+        assert entry["name"] in COMPARISON_FUNCTIONS
+        assert len(entry["levels"]) == len(entry["m_prior"]) == len(entry["u_prior"])
+        assert abs(sum(entry["m_prior"]) - 1) < 1e-9 and abs(sum(entry["u_prior"]) - 1) < 1e-9
