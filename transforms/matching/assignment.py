@@ -18,6 +18,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from transforms.matching.comparisons import shares_content
+from transforms.matching.scoring import explain_away
 from transforms.matching.pairs import Pairs, concat, from_frame, take, with_columns
 
 LINK_ROLES = ("primary", "split", "merge")
@@ -34,18 +35,18 @@ def decide_links(scored, confirmed: pd.DataFrame, spec) -> Pairs:
     `confirmed` holds (left, right) pairs a person confirmed: they are links whatever
     their score, and take their two tasks out of the automatic assignment.
     """
-    scored = _as_pairs(scored)
+    decision = spec["decision"]
+    scored = explain_away(_as_pairs(scored), decision)
     fixed = is_confirmed(scored, confirmed)
     # Only pairs that one side's posterior already puts above the review floor can become a
     # link or a part (grouping parts raises the other side only): the rest is left out early.
-    decision = spec["decision"]
     relevant = np.flatnonzero(fixed | (np.maximum(scored["score_row"], scored["score_col"]) >= decision["review_threshold"]))
     pairs = with_part_groups({**{name: scored[name][relevant] for name in DECISION_COLUMNS}, "row": relevant}, decision)
     fixed = fixed[relevant]
     left, right = pairs["left"], pairs["right"]
     open_pair = ~np.isin(left, left[fixed]) & ~np.isin(right, right[fixed])
     eligible = np.flatnonzero(open_pair & (pairs["score"] >= decision["review_threshold"]) & shares_content(pairs, spec))
-    chosen = rescore_given_assignment(pairs, one_to_one_rows(pairs, eligible, decision), decision, scored)
+    chosen = take(pairs, one_to_one_rows(pairs, eligible, decision))
     chosen["status"] = np.where(chosen["score"] >= decision["threshold"], "auto", "review").astype(object)
     chosen["role"] = np.full(len(chosen["left"]), "primary", dtype=object)
     primaries = concat([_labelled(take(pairs, fixed), "confirmed", "primary"), chosen])
@@ -150,34 +151,6 @@ def _assign_component(edges, left_codes, right_codes, benefit) -> np.ndarray:
 def _logit(probability) -> np.ndarray:
     p = np.clip(np.asarray(probability, dtype=np.float64), 1e-12, 1 - 1e-12)
     return np.log2(p / (1 - p))
-
-
-def rescore_given_assignment(scored: Pairs, chosen_rows: np.ndarray, decision,
-                             competitors: Pairs | None = None, rounds: int = 2) -> Pairs:
-    """Re-score the chosen pairs once their competitors (all scored pairs of the step, by
-    default `scored`) are explained: a candidate that the assignment confidently paired with
-    another task no longer dilutes this pair's posterior (an iterated-conditional-modes step
-    towards the joint one-to-one posterior)."""
-    chosen = take(scored, chosen_rows)
-    competitors = scored if competitors is None else competitors
-    left, right, mass = competitors["left"], competitors["right"], competitors["evidence_mass"]
-    size = int(max(left.max(initial=0), right.max(initial=0))) + 1
-    for _ in range(rounds):
-        confident = chosen["score"] >= decision["threshold"]
-        partner_of_left = np.full(size, -1, dtype=np.int64)
-        partner_of_right = np.full(size, -1, dtype=np.int64)
-        partner_of_left[chosen["left"][confident]] = chosen["right"][confident]
-        partner_of_right[chosen["right"][confident]] = chosen["left"][confident]
-        explained_left = (partner_of_left[left] >= 0) & (partner_of_left[left] != right)
-        explained_right = (partner_of_right[right] >= 0) & (partner_of_right[right] != left)
-        row_free = np.bincount(right, weights=np.where(explained_left, mass, 0.0), minlength=size)
-        col_free = np.bincount(left, weights=np.where(explained_right, mass, 0.0), minlength=size)
-        row_denominator = chosen["row_denominator"] - row_free[chosen["right"]]
-        col_denominator = chosen["col_denominator"] - col_free[chosen["left"]]
-        chosen["score_row"] = np.maximum(chosen["score_row"], chosen["evidence_mass"] / row_denominator)
-        chosen["score_col"] = np.maximum(chosen["score_col"], chosen["evidence_mass"] / col_denominator)
-        chosen["score"] = np.minimum(chosen["score_row"], chosen["score_col"])
-    return chosen
 
 
 def split_and_merge_parts(scored: Pairs, primaries: Pairs, decision) -> Pairs:

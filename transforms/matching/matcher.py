@@ -79,25 +79,20 @@ def calibrate(features: TaskFeatures, spec) -> Model:
     candidates of (a seeded draw of) the later tasks of every pair of consecutive plans."""
     settings = spec["calibration"]
     rng = np.random.default_rng(settings["seed"])
-    parts, sizes = [], []
+    parts, sizes, possible_links = [], [], 0.0
     for k in range(1, len(features.plans)):
         earlier, later = features.rows_of_plan(k - 1), features.rows_of_plan(k)
-        if len(later) > settings["em_tasks_per_plan"]:
+        n_earlier, n_later = len(earlier), len(later)
+        if n_later > settings["em_tasks_per_plan"]:
             later = np.sort(rng.choice(later, settings["em_tasks_per_plan"], replace=False))
-        pairs = candidate_pairs(features, earlier, later, spec["blocking"])
-        pairs["plan_pair"] = np.full(len(pairs["left"]), k)
-        parts.append(pairs)
-        sizes.append(np.full((len(pairs["left"]), 2), (len(earlier), len(features.rows_of_plan(k)))))
-    candidates = compare(features, concat(parts) if parts else _no_pairs_with_plan(), spec)
+        parts.append(candidate_pairs(features, earlier, later, spec["blocking"]))
+        sizes.append(np.tile([n_earlier, n_later], (len(parts[-1]["left"]), 1)))
+        # the drawn later tasks can continue at most this many earlier tasks (after an excerpt: few)
+        possible_links += len(later) * min(n_earlier, n_later) / max(n_later, 1)
+    candidates = compare(features, concat(parts) if parts else make_pairs([], [], ""), spec)
     sample = compare(features, sample_pairs(features, settings, settings["seed"]), spec)
     size = np.concatenate(sizes) if sizes else np.zeros((0, 2))
-    return fit_model(sample, candidates, (size[:, 0], size[:, 1]), spec)
-
-
-def _no_pairs_with_plan() -> Pairs:
-    pairs = make_pairs([], [], "")
-    pairs["plan_pair"] = np.zeros(0, np.int64)
-    return pairs
+    return fit_model(sample, candidates, (size[:, 0], size[:, 1]), possible_links, spec)
 
 
 def link_plans(features: TaskFeatures, model: Model, spec, overrides: Sequence[LinkOverride] = (),

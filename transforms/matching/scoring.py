@@ -48,9 +48,10 @@ def level_shares(gamma: np.ndarray, weight: np.ndarray, n_levels: int, prior: np
     return (counts + prior_pairs * prior) / (counts.sum() + prior_pairs)
 
 
-def fit_model(sample, candidates, sizes: tuple[np.ndarray, np.ndarray], spec) -> Model:
+def fit_model(sample, candidates, sizes: tuple[np.ndarray, np.ndarray], possible_links: float, spec) -> Model:
     """u from `sample` (random pairs, compared), m and continuity by EM over `candidates` (compared
-    candidate pairs of consecutive plans; `sizes` = the sizes of their two plans per pair)."""
+    candidate pairs of consecutive plans; `sizes` = the sizes of their two plans per pair;
+    `possible_links` = Σ over plan pairs of min(earlier tasks, later tasks drawn))."""
     settings, entries = spec["calibration"], spec["comparison"]
     names = tuple(e["name"] for e in entries)
     m_prior = {e["name"]: np.asarray(e["m_prior"], dtype=np.float64) for e in entries}
@@ -68,7 +69,7 @@ def fit_model(sample, candidates, sizes: tuple[np.ndarray, np.ndarray], spec) ->
         q = _pair_posterior(model.evidence(sample), model.continuity / np.maximum(_sample_size(sample), 1))
         u = {n: level_shares(np.asarray(sample[f"gamma_{n}"]), 1 - q, len(uniform[n]), uniform[n],
                              settings["u_prior_pairs"]) for n in names}
-        model = Model(names, m, u, _continuity(p, candidates, sizes, spec))
+        model = Model(names, m, u, _continuity(p, possible_links, spec))
     return model
 
 
@@ -76,15 +77,10 @@ def _sample_size(sample) -> np.ndarray:
     return np.asarray(sample.get("plan_size", np.ones(len(sample["left"]))), dtype=np.float64)
 
 
-def _continuity(p: np.ndarray, candidates, sizes, spec) -> float:
-    """Expected links over possible links (the smaller plan of each plan pair), with pseudo-tasks."""
+def _continuity(p: np.ndarray, possible_links: float, spec) -> float:
+    """Expected links over possible links, with pseudo-tasks."""
     prior, strength = spec["prior"]["continuity"], spec["prior"]["continuity_strength"]
-    plan_pair = np.asarray(candidates["plan_pair"])
-    possible = 0.0
-    for code in np.unique(plan_pair).tolist():
-        first = np.flatnonzero(plan_pair == code)[0]
-        possible += min(sizes[0][first], sizes[1][first])
-    estimate = (float(p.sum()) + strength * prior) / (possible + strength)
+    estimate = (float(p.sum()) + strength * prior) / (possible_links + strength)
     return float(np.clip(estimate, 1 - spec["prior"]["max_mass"], spec["prior"]["max_mass"]))
 
 
@@ -106,3 +102,28 @@ def exclusive_posteriors(evidence: np.ndarray, pair_prior: np.ndarray, left_code
     return {"evidence_mass": mass, "row_denominator": row_denominator, "col_denominator": col_denominator,
             "score_row": score_row, "score_col": score_col, "score": np.minimum(score_row, score_col),
             "match_weight": evidence + np.log2(pair_prior / (1 - pair_prior))}
+
+
+def explain_away(scored: dict, decision) -> dict:
+    """Posteriors once the confident pairs are known (iterated conditional modes towards the joint
+    one-to-one posterior): a candidate that is confidently the partner of another task no longer
+    dilutes this pair's posterior. Confident pairs (score ≥ threshold: both posteriors above ½) are
+    one-to-one already. `explain_away_rounds` rounds, each on the scores the last one left."""
+    scored = dict(scored)
+    left, right, mass = scored["left"], scored["right"], scored["evidence_mass"]
+    size = int(max(left.max(initial=0), right.max(initial=0))) + 1
+    for _ in range(decision["explain_away_rounds"]):
+        confident = scored["score"] >= decision["threshold"]
+        partner_of_left = np.full(size, -1, dtype=np.int64)
+        partner_of_right = np.full(size, -1, dtype=np.int64)
+        partner_of_left[left[confident]] = right[confident]
+        partner_of_right[right[confident]] = left[confident]
+        explained_left = (partner_of_left[left] >= 0) & (partner_of_left[left] != right)
+        explained_right = (partner_of_right[right] >= 0) & (partner_of_right[right] != left)
+        row_free = np.bincount(right, weights=np.where(explained_left, mass, 0.0), minlength=size)
+        col_free = np.bincount(left, weights=np.where(explained_right, mass, 0.0), minlength=size)
+        # A pair's own mass never counts as explained, so the denominators stay above its mass.
+        scored["score_row"] = np.maximum(scored["score_row"], mass / (scored["row_denominator"] - row_free[right]))
+        scored["score_col"] = np.maximum(scored["score_col"], mass / (scored["col_denominator"] - col_free[left]))
+        scored["score"] = np.minimum(scored["score_row"], scored["score_col"])
+    return scored
