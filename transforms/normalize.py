@@ -18,6 +18,13 @@ CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’《》…—"
 # Traditional→Simplified round trip. Only multi-character contexts are listed, so a
 # legitimate 着 (as in 着力) is never touched.
 CONVERSION_SLIPS = {
+    # Taiwan-standard copies (OpenCC s2tw) write 着 as 著 everywhere; OpenCC t2s keeps 著
+    "著力": "着力",
+    "著眼": "着眼",
+    "著重": "着重",
+    "著手": "着手",
+    "围绕著": "围绕着",
+    "意味著": "意味着",
     "着作权": "著作权",
     "着作人": "著作人",
     "显着": "显著",

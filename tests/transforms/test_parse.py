@@ -366,3 +366,10 @@ def test_a_gap_in_the_numbering_on_one_line_keeps_the_task():
     plan = _parse_text("明确2030年重点任务。一、加强保护" + "".join(lines), "2030.txt")
     assert [t.task_no for t in plan.tasks][-2:] == [1000, 1002]
     assert plan.tasks[-2].text == "开展第1000项工作。"
+
+
+def test_taiwan_standard_zhe_is_converted_back():
+    # OpenCC s2tw prints 着力 as 著力, which t2s keeps: the normalised text differed from the original
+    plan = _parse_text("明確2030年任務。\n一、加強保護\n1.著力推進知識產權保護，著眼長遠，著重解決難題，著手制定《著作權法》"
+                       "配套規定，圍繞著創新發展。（知識產權局負責）\n", "2030.txt")
+    assert plan.tasks[0].text == "着力推进知识产权保护，着眼长远，着重解决难题，着手制定《著作权法》配套规定，围绕着创新发展。"
