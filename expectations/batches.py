@@ -9,7 +9,7 @@ from a `PlanLoad` about to be written (the gate) or from what the warehouse hold
 
 | suite            | one row per                              | built from                        |
 |------------------|------------------------------------------|-----------------------------------|
-| plan_tasks       | task of one source copy                  | copy tasks                        |
+| plan_tasks       | task of one source copy, or of the plan  | copy tasks; merged tasks          |
 | plan_header      | source copy                              | copy source row + plan addressees |
 | plan_departments | department name in a copy's task clauses | copy tasks + plan addressees      |
 | plan_shape       | measure compared with the previous plan  | merged sections and tasks         |
@@ -26,9 +26,10 @@ import pandas as pd
 
 from sources.registry import load_department_registry
 from transforms.departments import addressed_departments, resolve_task_departments
-from transforms.frames import PlanCopy
+from transforms.frames import PlanCopy, numbering_runs
 from warehouse.load import PlanLoad, plan_copies
-from warehouse.quality import loaded_plans, plan_before, plan_sections, published_links, task_section_paths
+from warehouse.quality import (loaded_plans, plan_before, plan_sections, plan_tasks, published_links,
+                               task_section_paths)
 
 CLAUSES_REQUIRED_FROM = 2016  # plans before 2016 print no (…负责) department clauses
 
@@ -73,12 +74,11 @@ def _numbering(numbers: list[int]) -> tuple[list[int], list[int | None]]:
     the next `1.`. A repeated number is left to the uniqueness check, so it does not
     also count as a gap.
     """
-    run, last, seen = 0, 0, set()
-    runs, expected = [], []
-    for number in numbers:
-        if number == 1 and last > 0:
-            run, last, seen = run + 1, 0, set()
-        runs.append(run)
+    runs, expected = numbering_runs(numbers), []
+    last, seen, run = 0, set(), 0
+    for number, number_run in zip(numbers, runs):
+        if number_run != run:
+            run, last, seen = number_run, 0, set()
         if number in seen:
             expected.append(None)
             continue
@@ -213,7 +213,13 @@ def load_batches(con: duckdb.DuckDBPyConnection, load: PlanLoad, this_year: int 
     current = PlanShape(load.plan.plan_id, bool(merged.plan["complete"]), merged.sections,
                         merged.tasks["section_path"].tolist())
     return [*copy_batches(load.copy, list(merged.plan["addressees"]), this_year, registry),
+            merged_tasks_batch(load.plan.plan_id, merged.tasks, year),
             Batch("plan_shape", load.plan.plan_id, None, shape_frame(current, previous_shape(con, year)))]
+
+
+def merged_tasks_batch(plan_id: str, tasks: pd.DataFrame, period_start: int) -> Batch:
+    """The plan's merged tasks: each copy may be sound while their merge is not (a task twice)."""
+    return Batch("plan_tasks", plan_id, None, task_frame(tasks, int(period_start)))
 
 
 def copy_batches(copy: PlanCopy, addressees: list[str], this_year: int | None = None,
@@ -240,6 +246,7 @@ def loaded_batches(con: duckdb.DuckDBPyConnection, plan_id: str | None = None,
     for plan in loaded_plans(con, plan_id):
         for copy in plan_copies(con, plan["plan_id"]):
             batches += copy_batches(copy, list(plan["addressees"] or []), this_year, registry)
+        batches.append(merged_tasks_batch(plan["plan_id"], plan_tasks(con, plan["plan_id"]), plan["period_start"]))
         batches.append(Batch("plan_shape", plan["plan_id"], None,
                              shape_frame(loaded_shape(con, plan["plan_id"], plan["complete"]),
                                          previous_shape(con, plan["period_start"]))))

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -40,7 +39,7 @@ class NamedErrors(TyperGroup):
 
 app = typer.Typer(help="Compare China's yearly national IP-strategy promotion plans across years.",
                   no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None, cls=NamedErrors)
-console = Console()
+console = data_console()  # names and texts are data: no markup, control characters escaped
 
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
 from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
@@ -83,7 +84,7 @@ def ingest_sources(locations: list[str], db: str | None = None, strict: bool = F
         changed = _drop_unchanged(con, texts, fetch_policy, summary)
         parsed = _parse_all(changed, catalogue, summary)
         if not (strict and summary.failures):
-            _load_all(con, parsed, registry, check, strict, summary)
+            _load_all(con, parsed, (registry, catalogue), check, strict, summary)
     return summary
 
 
@@ -155,19 +156,19 @@ def _result_or_failure(future, location: str, summary: IngestSummary):
     return None
 
 
-def _load_all(con, parsed, registry, check: bool, strict: bool, summary: IngestSummary) -> None:
+def _load_all(con, parsed, reference, check: bool, strict: bool, summary: IngestSummary) -> None:
     """Serial on purpose: DuckDB has one writer. Each source in its own transaction, or (strict) all in one."""
     progress_start(VALIDATE, len(parsed))
     progress_start(LOAD, len(parsed))
     if strict:
-        _load_all_or_nothing(con, parsed, registry, check, summary)
+        _load_all_or_nothing(con, parsed, reference, check, summary)
         return
     for location, plan in parsed:
-        _load_one_reporting(con, location, plan, registry, check, summary)
+        _load_one_reporting(con, location, plan, reference, check, summary)
 
 
-def _load_one(con, plan: ParsedPlan, registry, validate: bool, summary: IngestSummary) -> LoadResult:
-    load = prepare_task(con, plan, registry)
+def _load_one(con, plan: ParsedPlan, reference, validate: bool, summary: IngestSummary) -> LoadResult:
+    load = prepare_task(con, plan, *reference)  # reference: (department registry, plan catalogue)
     if isinstance(load, LoadResult):
         return load
     if validate:
@@ -176,27 +177,40 @@ def _load_one(con, plan: ParsedPlan, registry, validate: bool, summary: IngestSu
     return write_task(con, load)
 
 
-def _load_one_reporting(con, location: str, plan: ParsedPlan, registry, validate: bool,
+def _load_one_reporting(con, location: str, plan: ParsedPlan, reference, validate: bool,
                         summary: IngestSummary) -> None:
+    warnings = len(summary.warnings)
     try:
         with transaction(con):
-            summary.results.append(_load_one(con, plan, registry, validate, summary))
+            result = _load_one(con, plan, reference, validate, summary)
+        summary.results.append(result)  # only once committed: a failed commit loaded nothing
         summary.settled.append(location)
+        return
     except PlanError as exc:
         summary.failures.append(SourceFailure(exc.source, exc.problem, location))
+    except duckdb.Error as exc:  # e.g. the commit failed on a full disk: rolled back, the others go on
+        summary.failures.append(SourceFailure(plan.source.name, f"not written to the warehouse: {exc}", location))
     except Exception as exc:  # noqa: BLE001 — rolled back and reported by source; the other sources go on
         summary.failures.append(SourceFailure(plan.source.name, f"internal error: {exc!r}", location))
-    progress_advance(LOAD)
+    finally:
+        progress_advance(LOAD)
+    del summary.warnings[warnings:]  # the checks of a load that was not written warn about nothing
 
 
-def _load_all_or_nothing(con, parsed, registry, validate: bool, summary: IngestSummary) -> None:
-    current = None
+def _load_all_or_nothing(con, parsed, reference, validate: bool, summary: IngestSummary) -> None:
+    current, results, warnings = None, [], len(summary.warnings)
     try:
         with transaction(con):
             for current, plan in parsed:
-                summary.results.append(_load_one(con, plan, registry, validate, summary))
+                results.append(_load_one(con, plan, reference, validate, summary))
                 progress_advance(LOAD)
-        summary.settled.extend(location for location, _ in parsed)
-    except PlanError as exc:
-        summary.results.clear()  # rolled back: nothing of this batch was written
+    except PlanError as exc:  # rolled back: nothing of this batch was written
         summary.failures.append(SourceFailure(exc.source, exc.problem, current))
+        del summary.warnings[warnings:]
+        return
+    except duckdb.Error as exc:  # e.g. the commit failed on a full disk: nothing of this batch was written
+        summary.failures.append(SourceFailure(current, f"not written to the warehouse: {exc}", current))
+        del summary.warnings[warnings:]
+        return
+    summary.results.extend(results)
+    summary.settled.extend(location for location, _ in parsed)

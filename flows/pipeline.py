@@ -30,6 +30,7 @@ from flows.report_files import DEFAULT_OUT
 from flows.steps import check_run_files, inbox_dir, open_warehouse, progress_advance, progress_start, warehouse_path
 from sources.fetch import FetchPolicy
 from sources.inputs import INBOX, Input, collect_inputs, file_sha256
+from warehouse.connection import WarehouseError
 from warehouse.runs import recorded_run
 
 REPORT = "report"
@@ -99,17 +100,22 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
     inputs = collect_inputs(paths or [], defaults=defaults, inbox=inbox_folder if use_inbox else None,
                             catalogue=catalogue, catalogue_file=catalogue_file)
     summary = PipelineSummary(reports_dir=str(Path(out) if out else DEFAULT_OUT) if reports else None)
-    with recorded_run(warehouse_path(db), command, describe_inputs(inputs)) as run:
-        summary.run_id = run.run_id
-        summary.ingest = _ingest(inputs, db, strict, catalogue_file, fetch_policy, dask)
-        summary.inbox = settle_inbox(inbox_folder, inputs, summary.ingest)
-        # a refused source leaves the warehouse as it was: stale links are healed by a clean run only
-        if summary.ingest.changed or (summary.ingest.ok and _links_stale(db, overrides)):
-            summary.links = _step(summary, "link", link_plans, db=db, overrides=overrides)
-        run.record_warnings(summary.warnings)  # before the reports, which show them
-        if reports and _reports_due(summary, db):
-            summary.reports = _step(summary, REPORT, _publish_reports, db, summary.reports_dir, lang)
-        run.finish(summary.outcome, summary.describe())
+    try:
+        with recorded_run(warehouse_path(db), command, describe_inputs(inputs)) as run:
+            summary.run_id = run.run_id
+            summary.ingest = _ingest(inputs, db, strict, catalogue_file, fetch_policy, dask)
+            summary.inbox = settle_inbox(inbox_folder, inputs, summary.ingest)
+            # a refused source leaves the warehouse as it was: stale links are healed by a clean run only
+            if summary.ingest.changed or (summary.ingest.ok and _links_stale(db, overrides)):
+                summary.links = _step(summary, "link", link_plans, db=db, overrides=overrides)
+            run.record_warnings(summary.warnings)  # before the reports, which show them
+            if reports and _reports_due(summary, db):
+                summary.reports = _step(summary, REPORT, _publish_reports, db, summary.reports_dir, lang)
+            run.finish(summary.outcome, summary.describe())
+    except WarehouseError as exc:  # e.g. a full disk: what was committed stands, the summary says so
+        if summary.run_id is None:
+            raise  # not even the run's start could be recorded
+        summary.errors.append(f"run history: not recorded ({exc})")
     if not summary.ok:
         raise PipelineFailed(summary)
     return summary

@@ -19,13 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from flows.commands.options import data_console
 from flows.workspace import Workspace
 
-console = Console()
-error_console = Console(stderr=True)
+# names in the summaries are data: a file name with a newline or an escape code is shown escaped
+console = data_console()
+error_console = data_console(stderr=True)
 
 
 @contextmanager

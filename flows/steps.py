@@ -135,8 +135,8 @@ def already_loaded(con: duckdb.DuckDBPyConnection, name: str, sha256: str) -> bo
     return loaded_sha256(con, name) == sha256
 
 
-def prepare(con: duckdb.DuckDBPyConnection, parsed: ParsedPlan, registry) -> PlanLoad | LoadResult:
-    return prepare_load(con, parsed, registry)
+def prepare(con: duckdb.DuckDBPyConnection, parsed: ParsedPlan, registry, catalogue=None) -> PlanLoad | LoadResult:
+    return prepare_load(con, parsed, registry, catalogue)
 
 
 def validate_load(con: duckdb.DuckDBPyConnection, load: PlanLoad) -> list[str]:

@@ -7,6 +7,7 @@ tables in `warehouse/sql/00_raw.sql`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,6 +30,7 @@ class PlanCopy:
     source: dict
     tasks: pd.DataFrame
     sections: pd.DataFrame
+    loaded_at: dt.datetime | None = None  # when the warehouse received it; None: being loaded now
 
     @property
     def name(self) -> str:
@@ -64,3 +66,14 @@ def _task_row(task) -> dict:
         "departments": list(task.departments), "clause_form": task.clause_form,
         "cited_titles": list(task.cited_titles), "key_task": task.key_task, "truncated": task.truncated,
     }
+
+
+def numbering_runs(numbers: list[int]) -> list[int]:
+    """The numbering run of each task number, in document order: the whole document, or (where the
+    numbering restarts) the tasks from one `1.` to the next."""
+    runs, run = [], 0
+    for index, number in enumerate(numbers):
+        if number == 1 and index > 0:
+            run += 1
+        runs.append(run)
+    return runs

@@ -128,8 +128,17 @@ def remove_stray_spaces(text: str) -> str:
     return text
 
 
+# Characters Python and Unicode treat as line breaks (str.splitlines), and other control characters
+# (NUL, ESC, …), which a plan's text never holds: breaks become \n, the others are deleted.
+_OTHER_LINE_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")  # whole sequences, e.g. ESC [ 8 m
+
+
 def normalize_line_breaks(text: str) -> str:
+    """One kind of line break (\n), no other control characters, no spaces before a break."""
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", _OTHER_LINE_BREAKS.sub("\n", _TERMINAL_ESCAPE.sub("", text)))
     return re.sub(r"[ \t]+\n", "\n", text)
 
 

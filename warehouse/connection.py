@@ -223,7 +223,11 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create table if not exists {MIGRATIONS_TABLE} "
                     "(version varchar not null, applied_at timestamp not null)")
         con.execute(f"insert into {MIGRATIONS_TABLE} values (?, current_timestamp)", [schema_version()])
-        con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+    try:
+        con.execute("commit")
+    except duckdb.Error as exc:  # e.g. a full disk; DuckDB has ended the transaction itself
+        con.close()
+        raise WarehouseError(f"cannot write to the warehouse: {exc}") from exc

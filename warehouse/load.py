@@ -61,25 +61,35 @@ def loaded_sha256(con: duckdb.DuckDBPyConnection, source_name: str) -> str | Non
     return row[0][0] if row else None
 
 
-def prepare_load(con: duckdb.DuckDBPyConnection, parsed: ParsedPlan, registry=None) -> PlanLoad | LoadResult:
-    """Rows for loading `parsed`, or a LoadResult("unchanged") when it is already loaded."""
+def prepare_load(con: duckdb.DuckDBPyConnection, parsed: ParsedPlan, registry=None,
+                 catalogue: list | None = None) -> PlanLoad | LoadResult:
+    """Rows for loading `parsed`, or a LoadResult("unchanged") when it is already loaded.
+
+    `catalogue` (sources.catalogue entries) tells which copies were read from an official address,
+    which the merge prefers when copies are equally complete.
+    """
     name = parsed.source.name
     previous = _source_row(con, name)
     if previous is not None and previous["sha256"] == parsed.source.sha256:
         return LoadResult(name, previous["plan_id"], "unchanged", previous["task_count"])
+    official = official_urls(catalogue)
     new_copy = copy_frames(parsed)
     siblings = [c for c in plan_copies(con, parsed.plan_id) if c.name != name]
-    for sibling in siblings:
-        conflict = identity_conflict(new_copy.source, sibling.source)
-        if conflict:
-            raise PlanError(name, conflict)
-    plan = plan_rows(merge_copies([new_copy, *siblings]), registry)
+    conflict = identity_conflict(new_copy, siblings)
+    if conflict:
+        raise PlanError(name, conflict)
+    plan = plan_rows(merge_copies([new_copy, *siblings], official), registry)
     orphan, emptied = None, None
     if previous is not None and previous["plan_id"] != parsed.plan_id:
         rest = [c for c in plan_copies(con, previous["plan_id"]) if c.name != name]
-        orphan = plan_rows(merge_copies(rest), registry) if rest else None
+        orphan = plan_rows(merge_copies(rest, official), registry) if rest else None
         emptied = None if rest else previous["plan_id"]
     return PlanLoad(new_copy, plan, "replaced" if previous else "loaded", orphan, emptied, registry)
+
+
+def official_urls(catalogue: list | None) -> frozenset[str]:
+    """The official addresses of the catalogue's plans."""
+    return frozenset(entry.official_url for entry in catalogue or () if entry.official_url)
 
 
 def plan_rows(merged: MergedPlan, registry=None) -> PlanRows:
@@ -103,7 +113,20 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     except BaseException:
         con.execute("rollback")
         raise
-    con.execute("commit")
+    try:
+        con.execute("commit")
+    except BaseException:
+        _rollback_after_failed_commit(con)
+        raise
+
+
+def _rollback_after_failed_commit(con: duckdb.DuckDBPyConnection) -> None:
+    # DuckDB usually ends the transaction itself when its commit fails (e.g. disk full); when it does
+    # not, roll back so the connection can go on with the next load
+    try:
+        con.execute("rollback")
+    except duckdb.Error:
+        pass
 
 
 def write_load(con: duckdb.DuckDBPyConnection, load: PlanLoad) -> LoadResult:
@@ -127,10 +150,11 @@ def write_load(con: duckdb.DuckDBPyConnection, load: PlanLoad) -> LoadResult:
                       len(load.plan.merged.differences))
 
 
-def load_plan(con: duckdb.DuckDBPyConnection, parsed: ParsedPlan, registry=None) -> LoadResult:
+def load_plan(con: duckdb.DuckDBPyConnection, parsed: ParsedPlan, registry=None,
+              catalogue: list | None = None) -> LoadResult:
     """Prepare and write in one transaction, for callers without a quality gate in between."""
     with transaction(con):
-        load = prepare_load(con, parsed, registry)
+        load = prepare_load(con, parsed, registry, catalogue)
         return load if isinstance(load, LoadResult) else write_load(con, load)
 
 
@@ -190,7 +214,7 @@ def plan_copies(con: duckdb.DuckDBPyConnection, plan_id: str) -> list[PlanCopy]:
                             "order by position", [source["source_name"]]).df()
         sections = con.execute("select * exclude (source_name) from raw_source_sections where source_name = ? "
                                "order by section_path", [source["source_name"]]).df()
-        copies.append(PlanCopy(_source_record(source), _lists(tasks), sections))
+        copies.append(PlanCopy(_source_record(source), _lists(tasks), sections, pd.Timestamp(source["loaded_at"]).to_pydatetime()))
     return copies
 
 

@@ -31,6 +31,12 @@ def plan_sections(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
                        "where plan_id = ? order by section_path, source_name", [plan_id]).df()
 
 
+def plan_tasks(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
+    """A plan's merged tasks (raw_tasks), with what the task checks read."""
+    return con.execute("select plan_id, task_key, task_no, position, text, department_clause, truncated "
+                       "from raw_tasks where plan_id = ? order by position", [plan_id]).df()
+
+
 def task_section_paths(con: duckdb.DuckDBPyConnection, plan_id: str) -> list[str]:
     """The section path of each task of a plan, in document order."""
     return [row[0] for row in con.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -30,9 +31,32 @@ def db_path(db: Path | None) -> Path:
     return db or default_db_path()
 
 
+def printable(text: str) -> str:
+    """`text` with control characters, line and paragraph separators and invisible format characters
+    (bidi overrides) written as escapes (`\\n`, `\\x1b`, `\\u202e`): a file name can then neither start a
+    forged line nor hide or reorder what is printed."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def _escape(match: re.Match) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+class DataConsole(Console):
+    """A rich console whose every string (printed, or a table cell) is data: never read as markup,
+    and shown through `printable`."""
+
+    def render_str(self, text: str, **kwargs):
+        return super().render_str(printable(text), **kwargs)
+
+
 def data_console(stderr: bool = False, width: int | None = None) -> Console:
-    """A console for printing data: names and texts are never read as rich markup."""
-    return Console(markup=False, highlight=False, stderr=stderr, width=width)
+    """A console for printing data: names and texts are never read as rich markup, and their control
+    characters are shown escaped."""
+    return DataConsole(markup=False, highlight=False, stderr=stderr, width=width)
 
 
 def fail(message: str) -> None:

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.commands.options import DbOption, db_path
+from flows.commands.options import DbOption, data_console, db_path
 from flows.queries import read_only
 
 if TYPE_CHECKING:  # pandas comes with it: only when a validation runs
@@ -61,11 +61,11 @@ def validate(
 
 
 def _console() -> Console:
-    console = Console(markup=False, highlight=False)  # names and texts are data, not rich markup
+    console = data_console()  # names and texts are data: no markup, control characters escaped
     if console.is_terminal:
         return console
     # piped: rich assumes 80 columns (or $COLUMNS), too narrow for the example rows
-    return Console(markup=False, highlight=False, width=max(console.width, 120))
+    return data_console(width=max(console.width, 120))
 
 
 def _table(reports: list[ValidationReport]) -> Table:

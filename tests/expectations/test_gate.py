@@ -126,7 +126,7 @@ def test_validate_loaded_reports_what_the_gate_reported(db_path, shared_plans):
                        for w in r.warnings] for name in EXPECTED_WARNINGS}
     assert warnings == EXPECTED_WARNINGS
     assert {(r.suite, r.plan_id) for r in reports if r.source_name is None} == {
-        ("plan_shape", plan) for plan in ("2015", "2016", "2020", "2021-2022")}
+        (suite, plan) for plan in ("2015", "2016", "2020", "2021-2022") for suite in ("plan_tasks", "plan_shape")}
 
 
 def test_validate_loaded_reads_the_tables_not_the_files(preloaded_db):
