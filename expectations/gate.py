@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from expectations.batches import link_batch, load_batches, loaded_batches
-from expectations.reports import QualityWarning, ValidationReport
+from expectations.reports import ExpectationOutcome, QualityWarning, ValidationReport
 from expectations.suites import run_batches
 from transforms.models import PlanError
 from warehouse.load import PlanLoad
@@ -59,3 +59,17 @@ def check_links(con: duckdb.DuckDBPyConnection, *, results_dir: Path | None = No
     if batch is None:
         return ValidationReport("task_links", None, None, True, ())
     return run_batches([batch], results_dir=results_dir)[0]
+
+
+def check_link_state(con: duckdb.DuckDBPyConnection) -> ValidationReport:
+    """Every loaded plan linked as it stands; a plan loaded after the last matching (a run stopped
+    between its load and its link step) fails, naming the plan, until the next run or `ipplans link`."""
+    from warehouse.link_state import unlinked_plans
+
+    unlinked = unlinked_plans(con)
+    outcome = ExpectationOutcome(
+        "plans_linked", True, not unlinked,
+        "plans loaded but not linked (a run stopped before its link step; `ipplans link` or the next run "
+        "links them)" if unlinked else "every loaded plan is linked as it stands",
+        tuple(f"plan {plan_id}" for plan_id in unlinked))
+    return ValidationReport("link_state", None, None, outcome.success, (outcome,))

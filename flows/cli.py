@@ -89,8 +89,8 @@ def plans(db: DbOption = None, csv: CsvOption = False) -> None:
     Example: ipplans plans
     """
     with read_only(db_path(db)) as con:
-        _print(run_query(con, "select plan_id, title, doc_number, issued_on, task_count, complete, source_count "
-                              "from plans order by period_start"), as_csv=csv)
+        _print(run_query(con, "select plan_id, title, doc_number, issued_on, task_count, complete, source_count, "
+                              "linked from plans order by period_start"), as_csv=csv)
 
 
 @app.command()

@@ -103,6 +103,8 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
     try:
         with recorded_run(warehouse_path(db), command, describe_inputs(inputs)) as run:
             summary.run_id = run.run_id
+            if _half_done(db):  # plans loaded by a run that stopped before its link step: link them first
+                summary.links = _step(summary, "link", link_plans, db=db, overrides=overrides)
             summary.ingest = _ingest(inputs, db, strict, catalogue_file, fetch_policy, dask)
             summary.inbox = settle_inbox(inbox_folder, inputs, summary.ingest)
             # a refused source leaves the warehouse as it was: stale links are healed by a clean run only
@@ -162,6 +164,15 @@ def _step(summary: PipelineSummary, name: str, function, *args, **kwargs):
         get_run_logger().error("%s step failed: %s", name, exc)
         summary.errors.append(f"{name}: {exc}")
         return None
+
+
+def _half_done(db: str | None) -> bool:
+    """Whether some plan was loaded after the last matching (shown as `plans.linked = false`)."""
+    from warehouse.connection import open as open_warehouse_as
+    from warehouse.link_state import unlinked_plans
+
+    with open_warehouse_as(warehouse_path(db), "read") as con:  # the run's record has written the schema
+        return bool(unlinked_plans(con))
 
 
 def _links_stale(db: str | None, overrides: str | None) -> bool:

@@ -162,12 +162,14 @@ def _write_plan(con, rows: PlanRows) -> None:
     _delete_plan(con, rows.plan_id)
     _insert(con, "raw_plans", pd.DataFrame([rows.merged.plan]))
     _insert(con, "raw_tasks", rows.merged.tasks)
+    _insert(con, "raw_sections", rows.merged.sections)
     _insert(con, "raw_source_differences", rows.merged.differences)
     _insert(con, "raw_task_departments", pd.DataFrame(rows.task_departments))
     _insert(con, "raw_plan_addressees", pd.DataFrame(rows.plan_addressees))
 
 
-PLAN_TABLES = ("raw_plans", "raw_tasks", "raw_source_differences", "raw_task_departments", "raw_plan_addressees")
+PLAN_TABLES = ("raw_plans", "raw_tasks", "raw_sections", "raw_source_differences", "raw_task_departments",
+               "raw_plan_addressees")
 
 
 def _delete_plan(con, plan_id: str) -> None:

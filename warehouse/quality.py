@@ -26,9 +26,9 @@ def plan_before(con: duckdb.DuckDBPyConnection, period_start: int) -> tuple[str,
 
 
 def plan_sections(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
-    # copies of a plan print the same sections; the first copy (by name) that prints one names it
-    return con.execute("select distinct on (section_path) section_path, level, number from raw_source_sections "
-                       "where plan_id = ? order by section_path, source_name", [plan_id]).df()
+    # the plan's sections: those of the copy whose structure the merged plan has
+    return con.execute("select section_path, level, number from stg_sections where plan_id = ? "
+                       "order by section_path", [plan_id]).df()
 
 
 def plan_tasks(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:

@@ -27,8 +27,8 @@ def register(app: typer.Typer) -> None:
 
 
 def validate(
-    plan: Annotated[str | None, typer.Argument(help="Only this plan, e.g. 2020 (task links are checked only "
-                                                    "when no plan is given)")] = None,
+    plan: Annotated[str | None, typer.Argument(help="Only this plan, e.g. 2020 (task links, and whether every "
+                                                    "plan is linked, are checked only when no plan is given)")] = None,
     db: DbOption = None,
     docs: Annotated[bool, typer.Option("--docs", help="Also build the Great Expectations Data Docs "
                                                       "(gx/data_docs/local_site/ beside the DuckDB file)")] = False,
@@ -37,7 +37,7 @@ def validate(
 
     Example: ipplans validate --docs
     """
-    from expectations.gate import check_links, validate_loaded
+    from expectations.gate import check_link_state, check_links, validate_loaded
     from expectations.suites import results_dir_for
 
     results_dir = results_dir_for(db_path(db)) if docs else None
@@ -45,6 +45,7 @@ def validate(
         reports = validate_loaded(con, plan, results_dir=results_dir)
         if plan is None:
             reports.append(check_links(con, results_dir=results_dir))
+            reports.append(check_link_state(con))
     console = _console()
     if plan is not None and not reports:
         Console(stderr=True).print(f"error: no plan {plan!r} in the warehouse (see `ipplans plans`)",

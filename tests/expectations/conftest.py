@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 
 from flows.steps import bundled_sample
-from tests.expectations.helpers import copy_of, load_files
+from tests.expectations.helpers import copy_of, link_files, load_files
 
 
 @pytest.fixture(scope="session")
 def warehouse_2020(tmp_path_factory) -> Path:
-    """A closed warehouse file with the bundled 2020 plan loaded; copy it, never write to it."""
+    """A closed warehouse file with the bundled 2020 plan loaded and linked; copy it, never write to it."""
     db = tmp_path_factory.mktemp("template") / "2020.duckdb"
     load_files(db, bundled_sample())
+    link_files(db)
     return db
 
 

@@ -62,6 +62,24 @@ def load_files(db: Path, *paths: Path) -> None:
         con.close()
 
 
+def link_files(db: Path) -> None:
+    """Link what is loaded without Prefect: the steps of the link-plans flow, minus the link suite."""
+    from flows.steps import match, read_link_inputs, write_links
+    from warehouse.link_state import link_fingerprint, record_linked
+    from warehouse.load import transaction
+
+    registry, _ = load_registry_and_catalogue()
+    con = connect(db)
+    try:
+        tasks, previous_lineage, prior = read_link_inputs(con, registry)
+        result = match(tasks, previous_lineage, [], prior)
+        with transaction(con):
+            write_links(con, result)
+            record_linked(con, link_fingerprint(con, ""))
+    finally:
+        con.close()
+
+
 def copy_of(template: Path, target: Path) -> Path:
     shutil.copyfile(template, target)
     return target

@@ -188,7 +188,7 @@ def test_the_lock_wait_message_goes_to_stderr_and_csv_output_stays_data(preloade
         holder.wait(timeout=30)
     assert result.exit_code == 0, result.output
     assert "waiting for another process to release" in result.stderr
-    assert result.stdout.splitlines()[0] == "plan_id,title,doc_number,issued_on,task_count,complete,source_count"
+    assert result.stdout.splitlines()[0] == "plan_id,title,doc_number,issued_on,task_count,complete,source_count,linked"
     assert len(result.stdout.splitlines()) == 2
 
 

@@ -13,6 +13,7 @@ from flows.cli import app
 from flows.commands import register_all
 from sources.read import read_source
 from tests.conftest import warehouse_checksums
+from tests.expectations.helpers import link_files
 from transforms.parse import parse_plan
 from warehouse.connection import connect
 from warehouse.load import load_plan
@@ -31,6 +32,7 @@ def loaded_db(db_path, shared_plans):
     for name in ("2020.gov.md", "2021-2022.cnipa.txt", "2021-2022.izubei.txt"):
         load_plan(con, parse_plan(read_source(shared_plans / name)))
     con.close()
+    link_files(db_path)  # as a run leaves it: a plan loaded but not linked would be linked first by the next run
     return db_path
 
 

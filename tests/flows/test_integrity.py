@@ -18,7 +18,7 @@ from flows.commands import register_all
 from flows.steps import bundled_sample
 from tests import plan_copies
 from tests.conftest import warehouse_checksums
-from tests.expectations.helpers import load_files
+from tests.expectations.helpers import copy_of, link_files, load_files
 
 register_all(app)
 IPPLANS = str(Path(sys.executable).with_name("ipplans"))
@@ -58,22 +58,48 @@ def test_a_copy_and_an_anonymous_file_beside_the_plan(prefect_server, db_path, t
     assert validated.exit_code == 0, validated.output
 
 
+def _large_plan(sections: int = 5, sub_sections: int = 10, tasks: int = 60) -> str:
+    """A plan of sections × sub-sections × tasks, numbered from 1 in each sub-section."""
+    numerals = "一二三四五六七八九十"
+    lines = ["# 2020年深入实施国家知识产权战略加快建设知识产权强国推进计划", ""]
+    for s in range(sections):
+        lines += [f"{numerals[s]}、第{s + 1}部分工作", ""]
+        for k in range(sub_sections):
+            lines += [f"（{numerals[k]}）第{s + 1}部分第{k + 1}方面", ""]
+            lines += [f"{n}. 推进第{s + 1}部分第{k + 1}方面第{n}项工作，完善相关机制，加强统筹协调。（知识产权局负责）\n"
+                      for n in range(1, tasks + 1)]
+    return "\n".join(lines)
+
+
+def _log_bytes_of_one_open(db: Path, scratch: Path) -> int:
+    """How much DuckDB logs when ipplans opens this warehouse for writing (it updates the views)."""
+    from warehouse.connection import connect
+
+    copy = copy_of(db, scratch / "measure.duckdb")
+    con = connect(copy)
+    try:
+        return (scratch / "measure.duckdb.wal").stat().st_size
+    finally:
+        con.close()
+
+
 def test_a_commit_that_fails_reports_nothing_loaded_and_links_nothing(prefect_server, tmp_path, shared_plans):
     db = tmp_path / "warehouse.duckdb"
     load_files(db, shared_plans / "2016.showlaw.txt")
+    link_files(db)
     before = warehouse_checksums(db)
-    # the file-size limit lets the run record through, and makes the load's commit fail (as a full disk
-    # would): DuckDB cannot write its log
-    limit_kib = 200
+    plan = write(tmp_path, "2020.large.md", _large_plan())
+    # A file-size limit (as a full disk would) that lets the run's few small writes through and makes the
+    # load's commit fail: DuckDB cannot write the log of 3000 tasks.
+    limit_kib = (4 * _log_bytes_of_one_open(db, tmp_path) + 64 * 1024) // 1024
     env = {**os.environ, "PREFECT_API_URL": prefect_server}
     done = subprocess.run(["bash", "-c", f'ulimit -f {limit_kib}; exec "$@"', "ipplans", IPPLANS, "ingest",
-                           str(bundled_sample()), "--db", str(db)],
-                          env=env, capture_output=True, text=True, timeout=600)
+                           str(plan), "--db", str(db)], env=env, capture_output=True, text=True, timeout=600)
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     assert "Traceback" not in output
-    assert "FAILED   2020.gov.md: not written to the warehouse" in output
-    assert "loaded    2020.gov.md" not in output and "0 loaded, 0 unchanged, 1 failed" in output
+    assert "FAILED   2020.large.md: not written to the warehouse" in output, output
+    assert "loaded    2020.large.md" not in output and "0 loaded, 0 unchanged, 1 failed" in output
     assert "matched" not in output  # no link step
     assert warehouse_checksums(db) == before
     runs = query(db, "select outcome, message from runs order by started_at")
@@ -89,3 +115,34 @@ def test_names_that_could_forge_or_hide_lines_are_shown_escaped(prefect_server, 
     lines = result.output.splitlines()
     assert not any(line.startswith("  loaded") for line in lines)
     assert any(line.startswith("  FAILED   x\\n  loaded    2020.gov.md") and "\\x1b[2K.md" in line for line in lines)
+
+
+def _plans_linked(db: Path) -> list[str]:
+    result = invoke("plans", "--db", db, "--csv")
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()
+    column = header.split(",").index("linked")
+    return [",".join([row.split(",")[0], row.split(",")[column]]) for row in rows]
+
+
+@pytest.mark.gx
+def test_a_plan_loaded_but_not_linked_is_shown_failed_and_linked_by_the_next_run(prefect_server, db_path,
+                                                                                 shared_plans):
+    load_files(db_path, shared_plans / "2016.showlaw.txt", bundled_sample())  # what a kill before the link leaves
+    assert _plans_linked(db_path) == ["2016,False", "2020,False"]
+    validated = invoke("validate", "--db", db_path)
+    assert validated.exit_code == 1
+    assert "plans loaded but not linked" in validated.output and "plan 2016, plan 2020" in validated.output
+    refused = invoke("ingest", write(db_path.parent, "empty.txt", ""), "--db", db_path)
+    assert refused.exit_code == 1 and "FAILED   empty.txt" in refused.output
+    assert _plans_linked(db_path) == ["2016,True", "2020,True"]  # the next command linked them first
+    assert query(db_path, "select count(*) from task_links where from_plan = '2016' and to_plan = '2020'") != [(0,)]
+    assert invoke("validate", "--db", db_path).exit_code == 0
+    # a copy that changes the plan's tasks, loaded by itself, makes the plan unlinked again
+    edited = db_path.parent / "2020.gov.md"
+    edited.write_text(bundled_sample().read_text(encoding="utf-8").replace("全面改革创新试验", "全面创新改革试验"),
+                      encoding="utf-8")
+    load_files(db_path, edited)
+    assert _plans_linked(db_path) == ["2016,True", "2020,False"]
+    assert invoke("link", "--db", db_path).exit_code == 0
+    assert _plans_linked(db_path) == ["2016,True", "2020,True"]

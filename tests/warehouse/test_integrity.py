@@ -80,6 +80,14 @@ def test_the_earliest_loaded_copy_wins_whatever_the_file_names(db_path, tmp_path
     assert query(db_path, "select count(*) from source_differences") == [(2,)]
 
 
+def test_section_titles_come_from_the_copy_the_plan_is_made_of(db_path, tmp_path):
+    slip = bundled_sample().read_text(encoding="utf-8").replace("改革完善知识产权政策", "改革完善知识产权政册")
+    load_files(db_path, bundled_sample(), write(tmp_path, "2020.a.md", slip))  # sorts before 2020.gov.md
+    assert query(db_path, "select title from sections where section_path = '1.1'") == [("改革完善知识产权政策",)]
+    assert query(db_path, "select distinct section_title from tasks where section_path = '1.1'") == [
+        ("深化知识产权领域改革 / 改革完善知识产权政策",)]
+
+
 def test_a_full_copy_takes_over_from_an_excerpt_loaded_before_it(db_path, tmp_path):
     load_files(db_path, write(tmp_path, "2020.excerpt.txt", plan_copies.excerpt()))
     assert query(db_path, "select task_count, complete from plans") == [(10, False)]

@@ -15,3 +15,11 @@ create table if not exists raw_linked_plans (
     position integer not null,        -- 0-based place in chain order
     fingerprint varchar not null
 );
+
+-- one row per plan the last matching saw, with a hash of its tasks as they were then. A plan whose tasks
+-- hash differently now (or that has no row) was loaded after the last matching: loaded but not linked,
+-- e.g. by a run killed between its load and its link step (stg_plan_link_state, plans.linked).
+create table if not exists raw_plan_link_state (
+    plan_id varchar not null primary key,
+    tasks_md5 varchar not null
+);

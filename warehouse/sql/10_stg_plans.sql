@@ -50,16 +50,18 @@ select
     from_source,
 from raw_tasks;
 
--- one row per section of a plan: the first copy that prints it names it
+-- one row per section of a plan, as the copy whose structure the plan has prints it; a plan loaded
+-- before raw_sections existed falls back to the first copy (by name) that prints the section
 create or replace view stg_sections as
-select distinct on (plan_id, section_path)
-    plan_id,
-    section_path,
-    level,
-    number,
-    title,
-from raw_source_sections
-order by plan_id, section_path, source_name;
+select plan_id, section_path, level, number, title,
+from raw_sections
+union all
+select * from (
+    select distinct on (plan_id, section_path) plan_id, section_path, level, number, title,
+    from raw_source_sections
+    where plan_id not in (select plan_id from raw_sections)
+    order by plan_id, section_path, source_name
+);
 
 -- one row per task of every copy, as parsed from that copy
 create or replace view stg_source_tasks as

@@ -20,9 +20,11 @@ select
     p.is_complete as complete,
     coalesce(s.source_count, 0) as source_count,
     len(p.addressees) as addressee_count,
+    coalesce(l.is_linked, false) as linked,  -- false: loaded after the last matching (run `ipplans link`)
 from stg_plans as p
 left join task_counts as t on t.plan_id = p.plan_id
 left join source_counts as s on s.plan_id = p.plan_id
+left join stg_plan_link_state as l on l.plan_id = p.plan_id
 order by p.period_start;
 
 -- sources: one row per input file or page; several sources may be copies of one plan
