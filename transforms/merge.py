@@ -37,6 +37,9 @@ SAME_TASK_SIMILARITY = 90.0
 # Sharing a title is evidence of one plan only when this share of the shorter copy's tasks matches the other
 # copy one to one: the yearly plans of 2021 on share one title, and an excerpt has only its first tasks.
 COPY_TASK_SHARE = 0.8
+# Readings are compared by their first characters only: a task is a few hundred characters, and this bounds
+# the cost of aligning copies whatever their tasks hold (a megabyte task costs what a long one does).
+COMPARED_CHARACTERS = 2000
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,8 @@ def copy_evidence(new: PlanCopy, existing: PlanCopy) -> CopyEvidence:
         return CopyEvidence("unproven", "this file states neither the same document number nor the same title")
     if compact(new_title) != compact(old_title):
         return CopyEvidence("different", f"title {old_title!r}, this file has {new_title!r}")
-    matched, shorter = len(align_tasks(new.tasks, existing.tasks, same_only=True)), min(len(new.tasks),
-                                                                                         len(existing.tasks))
+    matched = len(align_tasks(new.tasks, existing.tasks, same_only=True))
+    shorter = min(len(new.tasks), len(existing.tasks))  # an excerpt is measured by what it holds
     if shorter and matched >= COPY_TASK_SHARE * shorter:
         return CopyEvidence("same", f"same title, {matched} of {shorter} tasks match")
     return CopyEvidence("unproven", f"same title, but only {matched} of its {shorter} tasks match one to one")
@@ -78,8 +81,10 @@ def identity_conflict(new: PlanCopy, siblings: list[PlanCopy]) -> str | None:
     """Why `new` is not a copy of the plan its `siblings` (the loaded copies of its period) make, or None."""
     # the best copy first, so a refusal names the copy that makes the plan
     verdicts = [(sibling, copy_evidence(new, sibling)) for sibling in sorted(siblings, key=copy_preference)]
+    if not verdicts:
+        return None
     refusal = next(((s, e) for s, e in verdicts if e.verdict == "different"), None)
-    if refusal is None and any(e.verdict == "same" for _, e in verdicts) or not verdicts:
+    if refusal is None and any(e.verdict == "same" for _, e in verdicts):
         return None
     sibling, evidence = refusal or verdicts[0]
     return (f"{sibling.name} holds another plan for {sibling.source['plan_id']} ({evidence.reason}); "
@@ -184,7 +189,7 @@ def align_tasks(tasks: pd.DataFrame, other: pd.DataFrame, same_only: bool = Fals
 
 @dataclass(frozen=True)
 class _Reading:
-    """A task as alignment sees it: its place in the numbering and its compact text."""
+    """A task as alignment sees it: its place in the numbering and (the start of) its compact text."""
 
     place: tuple[int, int]  # (numbering run, number)
     text: str
@@ -201,7 +206,8 @@ class _Reading:
 
 def _readings(tasks: pd.DataFrame) -> list[_Reading]:
     numbers = [int(n) for n in tasks["task_no"]]
-    return [_Reading(place, compact(text), bool(truncated)) for place, text, truncated
+    return [_Reading(place, compact(text[:2 * COMPARED_CHARACTERS])[:COMPARED_CHARACTERS], bool(truncated))
+            for place, text, truncated
             in zip(zip(numbering_runs(numbers), numbers), tasks["text"], tasks["truncated"])]
 
 
