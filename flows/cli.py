@@ -14,7 +14,8 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from flows.commands import register_all
-from flows.commands.options import CsvOption, DbOption, Lang, LangOption, TemporaryServerOption, db_path, fail
+from flows.commands.options import (CsvOption, DbOption, Lang, LangOption, TemporaryServerOption, data_console,
+                                    db_path, fail)
 from flows.queries import read_only, run_query
 
 

@@ -102,10 +102,10 @@ def _stated(copy: PlanCopy, field: str) -> str | None:
 # ---- which copy wins --------------------------------------------------------------------
 
 def copy_preference(copy: PlanCopy, official_urls: frozenset[str] = frozenset()) -> tuple:
-    """Sort key, best copy first: the most complete (more tasks, then no task cut short, then more
-    headings), then one read from an official address in the catalogue, then the earliest loaded."""
+    """Sort key, best copy first: the most complete (more tasks, then shown complete, then more headings),
+    then one read from an official address in the catalogue, then the earliest loaded."""
     loaded = copy.loaded_at or dt.datetime.max  # the copy being loaded now came last
-    return (-len(copy.tasks), bool(copy.tasks["truncated"].any()), -len(copy.sections),
+    return (-len(copy.tasks), not bool(copy.source["complete"]), -len(copy.sections),
             copy.source.get("location") not in official_urls, loaded, copy.name)
 
 
