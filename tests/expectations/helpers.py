@@ -106,7 +106,12 @@ def with_year(text: str, year: int) -> str:
 
 
 def first_sections(text: str, count: int) -> str:
-    """The plan cut before section `count + 1` (一、 二、 …): fewer sections, still complete."""
+    """The plan cut before section `count + 1` (一、 二、 …): fewer sections, still complete.
+
+    The closing rule that follows the last task is kept, since it is what shows the shorter plan
+    is whole (a copy that simply stops is partial)."""
     heading = re.search(rf"(?m)^#* *{'一二三四五六七八九十'[count]}、", text)
     assert heading, f"the 2020 plan has no section {count + 1}"
-    return text[:heading.start()]
+    closing = re.search(r"上述各项任务分工中.*?其他为参与部门。", text)
+    assert closing, "the 2020 plan has no closing rule"
+    return text[:heading.start()].rstrip() + closing.group(0) + "\n"

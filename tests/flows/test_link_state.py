@@ -50,4 +50,6 @@ def test_an_edited_overrides_file_is_applied_without_new_data(prefect_server, db
     assert result.exit_code == 0, result.output
     assert ("2016", 2, "2020", 23) not in links(db_path)
     again = ingest(db_path, *files)
-    assert "links: unchanged" in again.output
+    assert again.exit_code == 0, again.output
+    assert "links and reports current" in again.output  # nothing new: the rejection stays applied
+    assert ("2016", 2, "2020", 23) not in links(db_path)

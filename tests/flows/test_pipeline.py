@@ -13,7 +13,6 @@ import json
 import pytest
 
 from flows.pipeline import PipelineFailed, pipeline
-from sources.catalogue import COLUMNS
 from sources.inbox import pending
 from tests.flows.conftest import FAST_POLICY
 from warehouse.connection import connect
@@ -116,7 +115,7 @@ def write_catalogue(path, urls: dict[str, str]):
     packaged = resources.files("sources").joinpath("reference/plan_catalogue.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(packaged.splitlines()))
     with path.open("w", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=COLUMNS)
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))  # the packaged header, optional columns too
         writer.writeheader()
         for row in rows:
             writer.writerow({**row, "official_url": urls.get(row["period"], "")})
