@@ -28,7 +28,6 @@ from transforms.models import ParsedPlan, SourceText
 from warehouse.connection import connect, default_db_path, reporting_damage
 from warehouse.load import LoadResult, PlanLoad, loaded_sha256, prepare_load, write_load
 
-SAMPLES_DIR = Path(__file__).resolve().parents[1] / "sources" / "samples"
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
@@ -54,22 +53,6 @@ class NotModified:
 
 
 # ---- where things are -------------------------------------------------------------------
-
-def bundled_sample() -> Path:
-    return SAMPLES_DIR / "2020.gov.md"
-
-
-def shared_plan_files() -> list[Path]:
-    """Every plan file in ../shared/plans (beside the checkout), when that folder exists."""
-    from sources.read import SUPPORTED_SUFFIXES
-
-    candidates = [Path.cwd().parent / "shared" / "plans", Path(__file__).resolve().parents[2] / "shared" / "plans"]
-    for folder in candidates:
-        if folder.is_dir():
-            return sorted(p for p in folder.iterdir()
-                          if p.suffix.lower() in SUPPORTED_SUFFIXES and p.name.upper() != "README.MD")
-    return []
-
 
 def warehouse_path(db: str | Path | None) -> Path:
     return Path(db) if db is not None else default_db_path()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.steps import bundled_sample
+from sources.inputs import bundled_sample
 from tests.expectations.helpers import copy_of, link_files, load_files
 
 

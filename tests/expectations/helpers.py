@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from flows.steps import bundled_sample, load_registry_and_catalogue
+from flows.steps import load_registry_and_catalogue
+from sources.inputs import bundled_sample
 from sources.read import read_source
 from tests.conftest import RUN_HISTORY_TABLES, warehouse_checksums
 from transforms.parse import parse_plan

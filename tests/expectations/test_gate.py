@@ -15,7 +15,8 @@ from expectations.batches import Batch
 from expectations.gate import QualityError, check_plan_load, validate_loaded
 from expectations.reports import QualityWarning
 from expectations.suites import PROJECT_DIR, build_data_docs, run_batch
-from flows.steps import bundled_sample, load_registry_and_catalogue
+from flows.steps import load_registry_and_catalogue
+from sources.inputs import bundled_sample
 from sources.read import read_source
 from tests.expectations.helpers import load_files
 from transforms.models import PlanError

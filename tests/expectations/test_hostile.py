@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.commands import register_all
-from flows.steps import bundled_sample
+from sources.inputs import bundled_sample
 from tests.expectations.helpers import data_checksums, plan_text, replace, with_year
 
 pytestmark = [pytest.mark.prefect, pytest.mark.gx]

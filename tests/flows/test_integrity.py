@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.commands import register_all
-from flows.steps import bundled_sample
+from sources.inputs import bundled_sample
 from tests import plan_copies
 from tests.conftest import warehouse_checksums
 from tests.expectations.helpers import copy_of, link_files, load_files

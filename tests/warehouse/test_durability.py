@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from expectations.reports import ExpectationOutcome, QualityWarning
-from flows.steps import bundled_sample
+from sources.inputs import bundled_sample
 from tests.expectations.helpers import content, copy_of, data_checksums, link_files, load_files
 from warehouse.connection import LOCK_WAIT_SECONDS, WarehouseError, connect, lock_wait_seconds
 from warehouse.load import transaction

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.commands import register_all
-from flows.steps import bundled_sample, load_registry_and_catalogue
+from flows.steps import load_registry_and_catalogue
+from sources.inputs import bundled_sample
 from sources.read import read_source
 from tests import plan_copies
 from tests.conftest import warehouse_checksums
