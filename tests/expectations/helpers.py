@@ -116,3 +116,17 @@ def first_sections(text: str, count: int) -> str:
     closing = re.search(r"上述各项任务分工中.*?其他为参与部门。", text)
     assert closing, "the 2020 plan has no closing rule"
     return text[:heading.start()].rstrip() + closing.group(0) + "\n"
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -18,7 +18,7 @@ from flows.commands import register_all
 from sources.inputs import bundled_sample
 from tests import plan_copies
 from tests.conftest import warehouse_checksums
-from tests.expectations.helpers import copy_of, link_files, load_files
+from tests.expectations.helpers import copy_of, link_files, load_files, query, write
 
 register_all(app)
 IPPLANS = str(Path(sys.executable).with_name("ipplans"))
@@ -27,20 +27,6 @@ pytestmark = pytest.mark.prefect
 
 def invoke(*args):
     return CliRunner().invoke(app, [str(arg) for arg in args], env={"COLUMNS": "300"})
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.mark.gx

@@ -19,7 +19,7 @@ from sources.inputs import bundled_sample
 from sources.read import read_source
 from tests import plan_copies
 from tests.conftest import warehouse_checksums
-from tests.expectations.helpers import load_files
+from tests.expectations.helpers import load_files, query, write
 from transforms.models import PlanError
 from transforms.parse import parse_plan
 from warehouse.connection import connect
@@ -27,20 +27,6 @@ from warehouse.load import prepare_load
 
 register_all(app)
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # a line break \n is text, these are not
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_a_copy_without_one_heading_leaves_the_plan_as_it_was(db_path, tmp_path):
