@@ -6,8 +6,9 @@ Otherwise the flows run on the server `flows.server.api_for_flows` names (PREFEC
 else the local server, started in the background when it is not running; `temporary_server`
 falls back to Prefect's temporary in-process server). Flow heartbeats are switched off for
 CLI runs: they add about a second per flow run and only matter for long-running deployments.
-A load starts the Great Expectations worker process first (expectations/worker.py), so its
-import overlaps Prefect's.
+A load starts the Great Expectations worker first (expectations/worker.py): the validation
+service beside the local server, which keeps GX imported between commands, or else a process of
+its own whose import overlaps Prefect's.
 """
 
 from __future__ import annotations
@@ -140,8 +141,9 @@ def _run_pipeline_flow(workspace: Workspace, inputs, *, reports: bool, command: 
     if freshness.up_to_date:
         return _nothing_new(workspace, inputs, freshness, command, time.perf_counter() - started)
     from expectations.worker import worker_running
+    from flows.server import validation_service
 
-    with worker_running(), prefect_for_cli(temporary_server) as api_url, _progress_bars():
+    with worker_running(validation_service(temporary_server)), prefect_for_cli(temporary_server) as api_url, _progress_bars():
         _import_matcher_in_background()
         from flows.pipeline import PipelineFailed, pipeline
 

@@ -105,7 +105,11 @@ def server_start(port: int | None = None, *, wait: bool = True) -> ServerStatus:
 
 
 def server_stop() -> ServerStatus | None:
-    """Stop the server ipplans started (None: there is none); a server started otherwise is left alone."""
+    """Stop the server ipplans started (None: there is none) and the validation service beside it;
+    a server started otherwise is left alone."""
+    from expectations.service import stop_service
+
+    stop_service(prefect_home())
     state = _read_state()
     if not state or not _is_our_server(state["pid"]):
         _state_path().unlink(missing_ok=True)
@@ -149,6 +153,16 @@ def api_for_flows(temporary: bool = False, announce: Callable[[str], None] = pri
                  "(`ipplans server stop` stops it)")
         wait_until_healthy(status)
     return status.api_url
+
+
+def validation_service(temporary: bool = False) -> tuple[Path, int] | None:
+    """(Prefect home, pid) of the local server ipplans started, when it runs and the flows do not go
+    to a temporary server: validations then go to the GX service beside it, which lives as long as
+    that server (expectations/service.py)."""
+    if temporary or temporary_server_requested():
+        return None
+    state = _read_state()
+    return (prefect_home(), state["pid"]) if state and _is_our_server(state["pid"]) else None
 
 
 def configured_api_url() -> str | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from expectations.service import _is_service as is_service, service_pid
 from flows.server import STATE_FILE, server_stop
 from tests.flows.conftest import PLAN_2019
 
@@ -62,9 +63,13 @@ def test_a_flow_command_starts_the_local_server_once_and_later_commands_find_it(
     second = ipplans(env, "ingest", Path(__file__).parents[2] / "sources" / "samples" / "2020.gov.md", "--db", db)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "started the Prefect server" not in second.stdout and "loaded    2020.gov.md" in second.stdout
+    # the second command found the server, so it validated in the GX service beside it, which stays
+    validations = service_pid(Path(env["PREFECT_HOME"]))
+    assert validations is not None
 
     stopped = ipplans(env, "server", "stop")
     assert "stopped the Prefect server" in stopped.stdout
+    assert service_pid(Path(env["PREFECT_HOME"])) is None and not is_service(validations)
     after = ipplans(env, "server", "status")
     assert after.returncode == 1 and "not answering" in after.stdout
 
