@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 
 from flows.commands import register_all
 from flows.commands.options import (CsvOption, DbOption, Lang, LangOption, TemporaryServerOption, data_console,
-                                    db_path, fail)
+                                    db_path, fail, print_csv)
 from flows.queries import read_only, run_query
 
 
@@ -29,6 +29,7 @@ class NamedErrors(TyperGroup):
         from warehouse.connection import WarehouseError, damaged, is_damage
 
         try:
+            _link_half_done_first(self, ctx)
             return super().invoke(ctx)
         except (WarehouseError, PlanError) as exc:
             fail(str(exc))
@@ -36,6 +37,25 @@ class NamedErrors(TyperGroup):
             if not is_damage(exc):
                 raise  # a bug: its traceback is what a report of it needs
             fail(str(damaged(None, exc)))
+
+
+def _link_half_done_first(group: TyperGroup, ctx) -> None:
+    """Before the command runs, link what a stopped run left loaded but not linked (flows/repair.py)."""
+    from flows.repair import link_half_done, needs_repair_check
+
+    args = [*ctx._protected_args, *ctx.args]  # what Group.invoke is about to dispatch
+    if not args:
+        return
+    name, command, rest = group.resolve_command(ctx, list(args))
+    if command is None or not needs_repair_check(name):
+        return
+    # parsed without running anything (and without failing on bad arguments: the command reports those)
+    params = command.make_context(name, list(rest), parent=ctx, resilient_parsing=True).params
+    if "db" not in params:
+        return
+    if not link_half_done(db_path(params["db"]), temporary_server=bool(params.get("temporary_server")),
+                          announce=data_console(stderr=True).print):
+        fail("linking the plans a stopped run left unlinked failed: nothing else was done")
 
 
 app = typer.Typer(help="Compare China's yearly national IP-strategy promotion plans across years.",
@@ -111,20 +131,29 @@ def tasks(plan: Annotated[str, typer.Argument(help="Plan id, e.g. 2020 or 2021-2
 
 @app.command()
 def sources(plan: Annotated[str | None, typer.Argument(help="Only this plan")] = None, db: DbOption = None,
-            csv: CsvOption = False) -> None:
+            csv: CsvOption = False,
+            differences: Annotated[bool, typer.Option(
+                "--differences", help="List only where copies of one plan read differently")] = False) -> None:
     """List the source files of each plan, and where copies of one plan read differently.
 
     Example: ipplans sources 2021-2022
     """
     where, params = ("where plan_id = ?", [plan]) if plan else ("", [])
     with read_only(db_path(db)) as con:
-        _print(run_query(con, f"select source_name, plan_id, format, script, task_count, complete, sha256[:12] "
-                              f"as sha256 from sources {where}", params), as_csv=csv)
-        columns, rows = run_query(con, f"select plan_id, task_key, source_a, source_b, diff "
-                                       f"from source_differences {where}", params)
-        if rows:
-            console.print("Where copies differ:")
-            _print((columns, rows), as_csv=csv)
+        listed = run_query(con, f"select source_name, plan_id, format, script, task_count, complete, sha256[:12] "
+                                f"as sha256 from sources {where}", params)
+        differing = run_query(con, f"select plan_id, task_key, source_a, source_b, diff "
+                                   f"from source_differences {where}", params)
+    if differences:
+        _print(differing, as_csv=csv)
+        return
+    _print(listed, as_csv=csv)
+    if differing[1] and csv:  # one table per CSV output: the other is a flag away
+        data_console(stderr=True).print(f"copies differ in {len(differing[1])} tasks: see `ipplans sources "
+                                        f"--differences --csv`")
+    elif differing[1]:
+        console.print("Where copies differ:")
+        _print(differing)
 
 
 @app.command()
@@ -151,12 +180,7 @@ def sql(query: Annotated[str, typer.Argument(help="A SELECT over the documented 
 def _print(result: tuple[list[str], list[tuple]], as_csv: bool = False) -> None:
     columns, rows = result
     if as_csv:
-        import csv
-        import sys
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
+        print_csv(columns, rows)
         return
     table = Table(*columns, show_lines=False)
     for row in rows:

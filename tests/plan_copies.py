@@ -4,6 +4,7 @@ converter or an anonymous uploader could do to the same text (or instead of it).
 from __future__ import annotations
 
 import random
+import re
 
 import opencc
 
@@ -17,6 +18,19 @@ PLAN_HEADING = "## 2020年深入实施国家知识产权战略加快建设知识
 def without_heading() -> str:
     """The plan with one sub-section title missing: tasks 13-21 run on in sub-section 1.1."""
     return replace(plan_text(), SUB_SECTION_1_2, "")
+
+
+def without_task(number: int) -> str:
+    """The plan as a mirror that lost task `number` and numbered the rest on from it."""
+    kept = []
+    for line in plan_text().splitlines(keepends=True):
+        found = re.match(r"(\d+)\. ", line)
+        if found and int(found[1]) == number:
+            continue
+        if found and int(found[1]) > number:
+            line = f"{int(found[1]) - 1}. " + line[found.end():]
+        kept.append(line)
+    return "".join(kept)
 
 
 def traditional_mirror() -> str:

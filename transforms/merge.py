@@ -40,6 +40,9 @@ COPY_TASK_SHARE = 0.8
 # Readings are compared by their first characters only: a task is a few hundred characters, and this bounds
 # the cost of aligning copies whatever their tasks hold (a megabyte task costs what a long one does).
 COMPARED_CHARACTERS = 2000
+# A task whose place differs between copies is looked for this many numbers either side: a copy that lost
+# or gained a few tasks and renumbered the rest. A bound, so that aligning costs O(tasks), not O(tasks²).
+ALIGNMENT_WINDOW = 5
 
 
 @dataclass(frozen=True)
@@ -160,31 +163,46 @@ def _merge_tasks(primary: PlanCopy, keyed: list[tuple[PlanCopy, pd.DataFrame]]) 
 def align_tasks(tasks: pd.DataFrame, other: pd.DataFrame, same_only: bool = False) -> list[tuple]:
     """One-to-one pairs (row in `tasks`, row in `other`, same reading?) of the same task in two copies.
 
-    A task is known by its place in the numbering (numbering run and number, which do not depend on
-    headings) and by its text. Tasks at the same place pair up; where the runs of the two copies
-    differ (an excerpt that starts later), a task pairs with the most similar task of its number.
-    `same_only` keeps only the pairs whose readings agree.
+    A task is known by its text first and its place in the numbering (numbering run and number, which
+    do not depend on headings) second. Same place and same reading pair first; then a task pairs with
+    the most similar same reading a few numbers away (a copy that lost a task and renumbered the rest,
+    an excerpt that starts later); what is left pairs by place alone, as a different reading of the same
+    task. `same_only` keeps only the pairs whose readings agree.
     """
     mine, theirs = _readings(tasks), _readings(other)
+    pairs: dict[int, tuple[int, bool]] = {}
     by_place = {reading.place: row for row, reading in enumerate(theirs)}
-    pairs, used = [], set()
     for row, reading in enumerate(mine):
         match = by_place.get(reading.place)
-        if match is not None:
-            pairs.append((row, match, reading.similarity(theirs[match]) >= SAME_TASK_SIMILARITY))
-            used.add(match)
-    paired = {row for row, _, _ in pairs}
+        if match is not None and reading.similarity(theirs[match]) >= SAME_TASK_SIMILARITY:
+            pairs[row] = (match, True)
+    used = {match for match, _ in pairs.values()}
     by_number: dict[int, list[int]] = {}
     for row, reading in enumerate(theirs):
         by_number.setdefault(reading.place[1], []).append(row)
-    for row in (r for r in range(len(mine)) if r not in paired):
-        candidates = [(mine[row].similarity(theirs[o]), o) for o in by_number.get(mine[row].place[1], [])
-                      if o not in used]
-        score, match = max(candidates, default=(0.0, None))
-        if match is not None and score >= SAME_TASK_SIMILARITY:
-            pairs.append((row, match, True))
+    for row in (r for r in range(len(mine)) if r not in pairs):
+        match = _nearby_same_reading(mine[row], theirs, by_number, used)
+        if match is not None:
+            pairs[row] = (match, True)
             used.add(match)
-    return [pair for pair in pairs if pair[2]] if same_only else pairs
+    for row, reading in enumerate(mine):
+        match = by_place.get(reading.place)
+        if row not in pairs and match is not None and match not in used:
+            pairs[row] = (match, False)
+            used.add(match)
+    result = [(row, match, same) for row, (match, same) in sorted(pairs.items())]
+    return [pair for pair in result if pair[2]] if same_only else result
+
+
+def _nearby_same_reading(reading: _Reading, theirs: list[_Reading], by_number: dict[int, list[int]],
+                         used: set[int]) -> int | None:
+    """The row of the most similar unused reading of `theirs` within ALIGNMENT_WINDOW numbers of
+    `reading` (any numbering run), if it is the same reading."""
+    number = reading.place[1]
+    rows = (row for n in range(number - ALIGNMENT_WINDOW, number + ALIGNMENT_WINDOW + 1)
+            for row in by_number.get(n, ()) if row not in used)
+    score, match = max(((reading.similarity(theirs[row]), row) for row in rows), default=(0.0, None))
+    return match if match is not None and score >= SAME_TASK_SIMILARITY else None
 
 
 @dataclass(frozen=True)
@@ -218,7 +236,37 @@ def _differences(keyed: list[tuple[PlanCopy, pd.DataFrame]], plan_id: str) -> pd
     for i, (first, first_tasks) in enumerate(keyed):
         for second, second_tasks in keyed[i + 1:]:
             rows.extend(_task_differences(first.name, first_tasks, second.name, second_tasks, plan_id))
+    (primary, primary_tasks), secondaries = keyed[0], keyed[1:]
+    for copy, tasks in secondaries:
+        rows.extend(_unshared_tasks(primary.name, primary_tasks, copy.name, tasks, plan_id))
     return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
+
+
+def _unshared_tasks(primary_name: str, primary_tasks: pd.DataFrame, name: str, tasks: pd.DataFrame,
+                    plan_id: str) -> list[dict]:
+    """A task that only one of two copies reads, where the other copy's numbering reaches past it.
+
+    The merged plan keeps the primary copy's tasks, so a task only a secondary copy has is not in it:
+    recorded here, it is never dropped silently. A task the primary has beyond where a secondary copy
+    stops (an excerpt) is not a difference: that copy says nothing there."""
+    rows = []
+    only_secondary = tasks[tasks["merged_key"].isna()]
+    for task in only_secondary.itertuples(index=False):
+        rows.append(_unshared_row(plan_id, task.task_key, primary_name, name, "", task.text,
+                                  f"only in {name}: task {task.task_no}"))
+    reached = set(tasks["merged_key"].dropna())
+    last_position = tasks.loc[tasks["merged_key"].notna(), "merged_key"].map(
+        dict(zip(primary_tasks["task_key"], primary_tasks["position"]))).max()
+    for task in primary_tasks.itertuples(index=False):
+        if task.task_key not in reached and pd.notna(last_position) and task.position < last_position:
+            rows.append(_unshared_row(plan_id, task.task_key, primary_name, name, task.text, "",
+                                      f"only in {primary_name}: task {task.task_no}"))
+    return rows
+
+
+def _unshared_row(plan_id, task_key, source_a, source_b, text_a, text_b, diff) -> dict:
+    return {"plan_id": plan_id, "task_key": task_key, "source_a": source_a, "source_b": source_b,
+            "text_a": text_a, "text_b": text_b, "diff": diff}
 
 
 def _task_differences(name_a: str, tasks_a: pd.DataFrame, name_b: str, tasks_b: pd.DataFrame,

@@ -5,9 +5,7 @@ Thin wrappers around `warehouse.analysis` (read-only; no Prefect, no Great Expec
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,7 +13,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from flows.commands.options import CsvOption, DbOption, Lang, LangOption, data_console, db_path, fail
+from flows.commands.options import CsvOption, DbOption, Lang, LangOption, data_console, db_path, fail, print_csv
 from transforms.search import LineageHits, SearchError, highlight
 
 if TYPE_CHECKING:  # transforms.history reads differences with transforms.reports, which loads pandas
@@ -98,13 +96,10 @@ def search_json(found: list[LineageHits]) -> list[dict]:
 
 
 def _search_csv(found: list[LineageHits]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["rank", "lineage_id", "plan_id", "year", "task_no", "match", "share", "departments",
-                     "highlighted"])
-    for rank, group in enumerate(found, start=1):
-        for hit in group.hits:
-            writer.writerow([rank, group.lineage_id, hit.task.plan_id, hit.task.year, hit.task.task_no, hit.match,
-                             hit.share, "、".join(hit.task.departments), highlight(hit.task.text, hit.spans)])
+    print_csv(["rank", "lineage_id", "plan_id", "year", "task_no", "match", "share", "departments", "highlighted"],
+              [[rank, group.lineage_id, hit.task.plan_id, hit.task.year, hit.task.task_no, hit.match, hit.share,
+                "、".join(hit.task.departments), highlight(hit.task.text, hit.spans)]
+               for rank, group in enumerate(found, start=1) for hit in group.hits])
 
 
 def _search_table(query: str, found: list[LineageHits]) -> None:

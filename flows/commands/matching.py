@@ -8,14 +8,13 @@ warehouse read-only and call one library function (`warehouse.links.read_lineage
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from flows.commands.options import DbOption, TemporaryServerOption, data_console, db_path, fail
+from flows.commands.options import DbOption, TemporaryServerOption, data_console, db_path, fail, print_csv
 from flows.queries import read_only
 
 OverridesOption = Annotated[Path | None, typer.Option(
@@ -76,7 +75,7 @@ def lineage(
     with read_only(db_path(db)) as con:
         rows = read_lineage_by_source(con)
     if csv:
-        rows.to_csv(sys.stdout, index=False, lineterminator="\n")
+        print_csv(list(rows.columns), rows.itertuples(index=False))
         return
     table = Table(title="Task lineages")
     for column in ("source", "number", "lineage"):

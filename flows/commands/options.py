@@ -59,6 +59,17 @@ def data_console(stderr: bool = False, width: int | None = None) -> Console:
     return DataConsole(markup=False, highlight=False, stderr=stderr, width=width)
 
 
+def print_csv(columns: list[str], rows) -> None:
+    """CSV on stdout, every text cell through `printable`: a name holding a newline or a terminal escape
+    cannot forge or hide a line here either (a CSV reader reads `\\n` back as two characters)."""
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([printable(value) if isinstance(value, str) else value for value in row] for row in rows)
+
+
 def fail(message: str) -> None:
     """Print an error to stderr and exit with status 1."""
     data_console(stderr=True).print(f"error: {message}", style="red")

@@ -13,7 +13,8 @@ from flows.cli import app
 from flows.commands import register_all
 from sources.read import read_source
 from tests.conftest import warehouse_checksums
-from tests.expectations.helpers import link_files
+from sources.inputs import bundled_sample
+from tests.expectations.helpers import link_files, load_files, plan_text
 from transforms.parse import parse_plan
 from warehouse.connection import connect
 from warehouse.load import load_plan
@@ -82,6 +83,23 @@ def test_sources_shows_both_copies(loaded_db):
     assert [line.split(",")[:4] for line in result.output.splitlines()[1:]] == [
         ["2021-2022.cnipa.txt", "2021-2022", "txt", "simplified"],
         ["2021-2022.izubei.txt", "2021-2022", "txt", "traditional"]]
+
+
+def test_sources_csv_is_one_table_and_differences_are_a_flag_away(db_path, tmp_path):
+    # a mirror whose name holds a terminal escape code, reading one task differently (same document number)
+    mirror = tmp_path / "2020.\x1b[31mred.md"
+    mirror.write_text(plan_text().replace("全面改革创新试验", "全面创新改革试验"), encoding="utf-8")
+    load_files(db_path, bundled_sample(), mirror)
+    link_files(db_path)
+    listed = runner.invoke(app, ["sources", "--db", str(db_path), "--csv"])
+    assert listed.exit_code == 0
+    assert listed.stdout.splitlines()[0].startswith("source_name,plan_id") and len(listed.stdout.splitlines()) == 3
+    assert "\x1b" not in listed.stdout and "2020.\\x1b[31mred.md,2020" in listed.stdout
+    assert "copies differ in 1 tasks: see `ipplans sources --differences --csv`" in listed.stderr
+    differences = runner.invoke(app, ["sources", "--differences", "--db", str(db_path), "--csv"])
+    header, row = differences.stdout.splitlines()
+    assert header == "plan_id,task_key,source_a,source_b,diff"
+    assert row.startswith("2020,") and "全面{+创新+}改革[-创新-]试验" in row and "\\x1b[31mred.md" in row
 
 
 def test_read_commands_without_a_warehouse_fail_clearly(tmp_path):

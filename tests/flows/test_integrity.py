@@ -113,6 +113,20 @@ def _plans_linked(db: Path) -> list[str]:
 
 
 @pytest.mark.gx
+def test_any_command_that_reads_links_a_half_done_plan_first(prefect_server, db_path, shared_plans):
+    load_files(db_path, shared_plans / "2016.showlaw.txt", bundled_sample())  # what a kill before the link leaves
+    assert _plans_linked(db_path) == ["2016,False", "2020,False"]  # plans shows the state, repairs nothing
+    listed = invoke("tasks", "2016", "--db", db_path, "--csv")
+    assert listed.exit_code == 0 and "Traceback" not in listed.output
+    assert ("plans 2016, 2020 were loaded but not linked (a run stopped before its link step): linking them "
+            "first") in listed.stderr
+    assert listed.stdout.startswith("task_key,task_no,text")  # the CSV itself stays data
+    assert _plans_linked(db_path) == ["2016,True", "2020,True"]
+    again = invoke("sql", "select count(*) from task_links", "--db", db_path, "--csv")
+    assert again.exit_code == 0 and "linking them first" not in again.stderr
+
+
+@pytest.mark.gx
 def test_a_plan_loaded_but_not_linked_is_shown_failed_and_linked_by_the_next_run(prefect_server, db_path,
                                                                                  shared_plans):
     load_files(db_path, shared_plans / "2016.showlaw.txt", bundled_sample())  # what a kill before the link leaves

@@ -99,3 +99,33 @@ def test_a_copy_cut_inside_its_last_task_still_beats_one_that_lost_tasks():
     merged = merge_copies([lost, cut])
     assert len(merged.tasks) == 100 and set(merged.tasks["from_source"]) == {"2020.cut.md"}
     assert not merged.plan["complete"]
+
+
+def test_a_copy_that_lost_a_task_and_renumbered_aligns_by_text_and_records_the_missing_task():
+    mirror = copy("2020.mirror.md", plan_copies.without_task(40))
+    assert len(mirror.tasks) == 99 and mirror.tasks["task_no"].max() == 99
+    pairs = align_tasks(mirror.tasks, OFFICIAL.tasks)
+    assert len(pairs) == 99 and all(same for _, _, same in pairs)  # 40-99 pair with 41-100 by their texts
+    merged = merge_copies([mirror, OFFICIAL])
+    assert len(merged.tasks) == 100 and set(merged.tasks["from_source"]) == {"2020.gov.md"}
+    missing = merged.differences
+    assert list(missing["diff"]) == ["only in 2020.gov.md: task 40"]
+    assert missing["text_a"].item().startswith("推进地理标志专用标志换标工作") and missing["text_b"].item() == ""
+
+
+def test_a_task_only_a_secondary_copy_reads_is_recorded_not_dropped():
+    # the mirror lost task 40 but has one task more at the end: as many tasks as the official copy,
+    # which wins as the earlier load, so the mirror's last task is in no merged row
+    extra = "100. 做好新增任务的统筹。（知识产权局负责）\n"
+    text = plan_copies.without_task(40)
+    last = text.index("\n", text.index("99. ")) + 1
+    mirror = copy("2020.mirror.md", text[:last] + extra + text[last:], loaded_at=EARLIER + dt.timedelta(days=1))
+    assert len(mirror.tasks) == 100
+    merged = merge_copies([mirror, OFFICIAL])
+    assert merged.tasks["from_source"].eq("2020.gov.md").all()
+    assert sorted(merged.differences["diff"]) == ["only in 2020.gov.md: task 40", "only in 2020.mirror.md: task 100"]
+
+
+def test_an_excerpt_differs_in_nothing_it_does_not_reach():
+    merged = merge_copies([copy("2020.excerpt.txt", plan_copies.excerpt(4096)), OFFICIAL])
+    assert merged.differences.empty
