@@ -18,9 +18,10 @@ from rapidfuzz.distance import Indel
 from transforms.matching.features import TaskFeatures
 from transforms.matching.pairs import Pairs, with_columns
 
-SIGNAL_COLUMNS = ("text_ratio", "text_overlap", "text_containment", "shared_documents", "department_overlap",
+SIGNAL_COLUMNS = ("text_ratio", "text_overlap", "text_containment", "shared_phrases", "shared_documents", "department_overlap",
                   "lead_department", "years_apart", "complete_plans_skipped")
 NULL = -1
+_PAIR_CHUNK = 1 << 18  # pairs per sparse gather: bounds memory, not a tuning number
 
 
 def compare(features: TaskFeatures, pairs: Pairs, spec) -> Pairs:
@@ -39,7 +40,7 @@ def compare(features: TaskFeatures, pairs: Pairs, spec) -> Pairs:
 
 def text(features: TaskFeatures, left, right, entry, spec) -> tuple[np.ndarray, dict]:
     """Informative-bigram overlap (Dice), containment of the lighter (or truncated) text in the other,
-    and fuzz.ratio where it can reach the near-identical level."""
+    fuzz.ratio where it can reach the near-identical level, and the specific phrases both write."""
     workers = spec["runtime"]["workers"]
     shared = shared_bigram_weight(features, left, right, workers)
     weight_left, weight_right = features.overlap_weight[left], features.overlap_weight[right]
@@ -53,12 +54,15 @@ def text(features: TaskFeatures, left, right, entry, spec) -> tuple[np.ndarray, 
     needed = (overlap >= spec["text"]["ratio_min_overlap"]) | features.truncated[left] | features.truncated[right]
     ratio = np.full(len(left), np.nan)
     ratio[needed] = text_ratio(features, left[needed], right[needed], workers)
-    cuts = entry["cuts"]
+    phrases = shared_phrases(features, left, right)
+    phrase, cuts = phrases > 0, entry["cuts"]
     conditions = [np.nan_to_num(ratio) >= cuts["near_identical_ratio"], overlap >= cuts["strong"],
-                  containment >= cuts["contained"], overlap >= cuts["good"], overlap >= cuts["moderate"],
-                  overlap >= cuts["weak"], overlap >= cuts["slight"]]
+                  containment >= cuts["contained"], phrase & (overlap >= cuts["good"]), overlap >= cuts["good"],
+                  phrase & (overlap >= cuts["moderate"]), overlap >= cuts["moderate"],
+                  phrase & (overlap >= cuts["slight"]), overlap >= cuts["weak"], overlap >= cuts["slight"]]
     return first_level(conditions, len(left)), {
         "text_ratio": ratio, "text_overlap": overlap, "text_containment": containment, "shared_weight": shared,
+        "shared_phrases": phrases,
         "left_in_right": left_in_right, "right_in_left": right_in_left}
 
 
@@ -134,6 +138,16 @@ def shared_bigram_weight(features: TaskFeatures, left: np.ndarray, right: np.nda
     distance = process.cpdist(features.overlap_symbols[left], features.overlap_symbols[right],
                               scorer=Indel.distance, workers=workers).astype(np.float64)
     return (features.overlap_weight[left] + features.overlap_weight[right] - distance) / 2.0
+
+
+def shared_phrases(features: TaskFeatures, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """How many specific phrases (features.phrase_presence) both texts write, in chunks of pairs."""
+    out = np.zeros(len(left))
+    for start in range(0, len(left), _PAIR_CHUNK):
+        end = start + _PAIR_CHUNK
+        both = features.phrases[left[start:end]].multiply(features.phrases[right[start:end]])
+        out[start:end] = np.asarray(both.sum(axis=1)).ravel()
+    return out
 
 
 def shares_content(signals, spec) -> np.ndarray:

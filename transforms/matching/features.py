@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from transforms.matching import documents as docs
 from transforms.matching.frames import TASK_COLUMNS
-from transforms.matching.text import fold_all, normalize_all, stage_of
+from transforms.matching.text import fold_all, normalize_all, stage_orders
 
 REQUIRED_COLUMNS = TASK_COLUMNS
 _SYMBOL_BASE = 0x100  # overlap symbols are code points from here on (any code point is fine)
@@ -41,6 +41,7 @@ class TaskFeatures:
     bigrams: sp.csr_matrix  # informative bigrams as a 0/1 matrix, for n-gram blocking
     bigram_df: np.ndarray
     bigram_norm: np.ndarray
+    phrases: sp.csr_matrix  # specific phrases (text.phrase_chars-character runs few tasks write) as 0/1
     documents: list[frozenset[str]]  # named documents (documents.find_documents)
     specific: list[frozenset[str]]  # those few tasks name
     related: dict[str, frozenset[str]]  # name → related names
@@ -97,6 +98,7 @@ def prepare_features(tasks: pd.DataFrame, spec) -> TaskFeatures:
         relative_position=plan_rank / np.maximum(sizes - 1, 1), text=text,
         truncated=ordered["truncated"].to_numpy(bool), stage=stages(ordered["text"].to_numpy(object)),
         **_content_fields(presence, spec["text"]), **department_fields(ordered),
+        phrases=phrase_presence(list(text), len(plans), spec["text"]),
         **_document_fields(folded, ordered["cited_titles"], text, presence, vocabulary, len(plans), spec["documents"]),
     )
 
@@ -122,10 +124,37 @@ def _document_fields(folded, cited_titles, text, presence, vocabulary, n_plans: 
             "related_bits": docs.signatures([{r for n in row for r in related.get(n, ())} for row in found])}
 
 
+def phrase_presence(texts: list[str], n_plans: int, settings) -> sp.csr_matrix:
+    """Binary text × phrase matrix of the *specific* phrases: runs of `phrase_chars` characters that
+    at least two tasks write and at most `phrase_specific_per_plan` tasks per plan on average (a
+    continuing task writes its phrases once a plan; a stock phrase such as 加强统筹协调工作 is in many).
+    Runs are hashed on code points (64-bit polynomial hash: no Python string per run)."""
+    k = settings["phrase_chars"]
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    joined = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    owner = np.repeat(np.arange(len(texts)), lengths)
+    ends = np.cumsum(lengths)[owner] if len(owner) else owner
+    starts = np.flatnonzero(np.arange(len(joined)) + k <= ends)
+    hashes = np.zeros(len(starts), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(k):
+            hashes = hashes * np.uint64(1_000_003) + joined[starts + offset]
+    codes, distinct = pd.factorize(hashes)
+    matrix = sp.csr_matrix((np.ones(len(starts), dtype=np.float32), (owner[starts], codes)),
+                           shape=(len(texts), len(distinct)))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    specific = (df >= 2) & (df <= settings["phrase_specific_per_plan"] * max(n_plans, 1))
+    kept = sp.csr_matrix(matrix[:, np.flatnonzero(specific)])
+    kept.sort_indices()
+    return kept
+
+
 def stages(text: np.ndarray) -> np.ndarray:
-    """text.stage_of per task (of the printed text: 《》 titles hide stage words), once per distinct text."""
+    """text.stage_orders per task (of the printed text: 《》 titles hide stage words), once per distinct text."""
     codes, distinct = pd.factorize(text)
-    found = np.array([np.nan if (s := stage_of(t)) is None else float(s) for t in distinct], dtype=np.float64)
+    found = np.array([np.nan if s is None else float(s) for s in stage_orders(distinct)], dtype=np.float64)
     return found[codes] if len(codes) else np.zeros(0)
 
 

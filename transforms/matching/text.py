@@ -61,9 +61,16 @@ def normalize_all(folded: list[str]) -> list[str]:
 def stage_of(text: str) -> int | None:
     """The stage order of a task's printed text (研究 1 … 完成 6), None if it uses no stage word: the rule of
     transforms/stages.py with the one reviewed vocabulary, sources/reference/stages.csv."""
-    from sources.stages import load_stage_vocabulary  # read once per process
+    return stage_orders([text])[0]
 
-    return load_stage_vocabulary().read(text).order
+
+def stage_orders(texts) -> list[int | None]:
+    """`stage_of` of every text, the vocabulary looked up once (finding its cached copy costs a path
+    resolution, which dominated the features of large plans when done per text)."""
+    from sources.stages import load_stage_vocabulary
+
+    vocabulary = load_stage_vocabulary()
+    return [vocabulary.read(text).order for text in texts]
 
 
 def stage_signature() -> str:

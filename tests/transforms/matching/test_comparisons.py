@@ -80,3 +80,22 @@ def test_every_signal_is_a_column():
     pairs = compared(task("2019", 1, PATENT), task("2020", 1, PATENT))[0]
     assert set(SIGNAL_COLUMNS) <= set(pairs) and all(f"gamma_{e['name']}" in pairs for e in DEFAULT_SPEC["comparison"])
     assert np.isfinite(pairs["text_overlap"]).all()
+
+
+def test_a_rewrite_keeping_one_clause_shares_a_specific_phrase_a_stock_phrase_does_not():
+    """A heavy rewrite keeps one clause of the old task and writes the rest anew: its bigram overlap
+    is only moderate, but the kept clause is a specific phrase both write. A stock phrase that many
+    tasks of every plan write (加强统筹协调形成工作合力) is no specific phrase."""
+    stock = "加强统筹协调形成工作合力"
+    earlier = task("2019", 1, "推进知识产权特色智库建设，开展重大政策研究，形成一批研究成果。")
+    later = task("2020", 1, f"扎实推进知识产权特色智库建设，强化决策咨询服务，{stock}。")
+    others = [task(plan, no, f"{text[:-1]}，{stock}。") for plan in ("2019", "2020")
+              for no, text in enumerate(FILLER, start=2)]
+    pairs, features, (left, right) = compared(earlier, later, *others)
+    levels = DEFAULT_SPEC["comparison"][0]["levels"]
+    assert pairs["shared_phrases"][0] > 0 and "phrase" in levels[pairs["gamma_text"][0]]
+    rows = features.tasks.reset_index()
+    education = rows[(rows["plan_id"] == "2019") & rows["text"].str.startswith(EDUCATION[:-1])].index[0]
+    finance = rows[(rows["plan_id"] == "2020") & rows["text"].str.startswith(FINANCE[:-1])].index[0]
+    stock_only = compare(features, make_pairs([education], [finance], "test"), DEFAULT_SPEC)
+    assert stock_only["shared_phrases"][0] == 0 and "phrase" not in levels[stock_only["gamma_text"][0]]
