@@ -1,7 +1,7 @@
 # Two commands a fresh machine needs (see README):
 #   make run   - set up .venv from uv.lock, then run the main job on the embedded defaults
 #   make test  - set up .venv from uv.lock, then run the tests
-# Setup needs only python3 (with venv) and make: uv itself comes from PyPI, pinned below, into
+# Setup needs only python3 (with pip or venv) and make: uv itself comes from PyPI, pinned below, into
 # .venv-uv/; every other package is installed exactly as uv.lock pins it (`uv sync --frozen`).
 # After changing dependencies in pyproject.toml: `make lock` (then commit uv.lock).
 VENV ?= .venv
@@ -18,9 +18,12 @@ export UV_PYTHON_DOWNLOADS := never
 
 setup: $(VENV)/.installed
 
+# uv is one binary: python3's own pip puts it in $(UV_VENV)/bin/ without a virtualenv, whose pip and
+# setuptools cost several seconds to set up; where python3 has no pip (or may not install), a
+# virtualenv with pip it is.
 $(UV):
-	python3 -m venv $(UV_VENV)
-	$(UV_VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	python3 -m pip install --quiet --disable-pip-version-check --target $(UV_VENV) uv==$(UV_VERSION) \
+	  || { python3 -m venv $(UV_VENV) && $(UV_VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
 
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --extra test --quiet

@@ -57,8 +57,9 @@ class ServiceState:
 
 
 def code_fingerprint() -> str:
-    """What the service's answers depend on: this Python and the expectations package (code and GX project)."""
-    digest = hashlib.sha256(f"{sys.executable}\0{sys.version}".encode())
+    """What the service's answers depend on: this environment (its prefix names the virtualenv, however
+    its Python was called) and the expectations package (code and GX project)."""
+    digest = hashlib.sha256(f"{os.path.realpath(sys.prefix)}\0{sys.version}".encode())
     for path in sorted(PACKAGE_DIR.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".json", ".yml", ".yaml") and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes())

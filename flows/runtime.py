@@ -90,7 +90,11 @@ def run_pipeline(paths: list[str], db: Path, out: Path | None = None, strict: bo
 
 def run_link(db: Path, overrides: Path | None = None, rebuild: bool = False, *, temporary_server: bool = False):
     """`ipplans link`: the link-plans flow on its own; prints what it matched. None if it failed."""
-    with prefect_for_cli(temporary_server) as api_url, _progress_bars():
+    from expectations.worker import worker_running
+    from flows.server import validation_service
+
+    with worker_running(validation_service(temporary_server)), prefect_for_cli(temporary_server) as api_url, \
+            _progress_bars():
         from flows.link import link_plans
 
         state = link_plans(db=str(db), overrides=str(overrides) if overrides else None, rebuild=rebuild,
@@ -112,7 +116,10 @@ def run_remove(source: str, db: Path, overrides: Path | None = None, *, temporar
     with open_warehouse(db, "read") as con:  # a name that is not loaded fails here, before Prefect starts
         if loaded_sha256(con, source) is None:
             raise LookupError(f"no source named {source!r} in {db} (see `ipplans sources`)")
-    with prefect_for_cli(temporary_server) as api_url:
+    from expectations.worker import worker_running
+    from flows.server import validation_service
+
+    with worker_running(validation_service(temporary_server)), prefect_for_cli(temporary_server) as api_url:
         from flows.remove import remove
 
         state = remove(source=source, db=str(db), overrides=str(overrides) if overrides else None,

@@ -7,6 +7,7 @@ example rows. Exit code 1 when a blocking expectation fails.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -40,8 +41,13 @@ def validate(
     from expectations.gate import check_link_state, check_links, validate_loaded
     from expectations.suites import results_dir_for
 
+    from expectations.worker import worker_running
+    from flows.server import validation_service
+
     results_dir = results_dir_for(db_path(db)) if docs else None
-    with read_only(db_path(db)) as con:
+    # GX already imported in the service beside a running local server; the Data Docs are built here
+    service = None if docs else validation_service()
+    with worker_running(service) if service else nullcontext(), read_only(db_path(db)) as con:
         reports = validate_loaded(con, plan, results_dir=results_dir)
         if plan is None:
             reports.append(check_links(con, results_dir=results_dir))
