@@ -26,7 +26,7 @@ from prefect import flow, get_run_logger
 
 from flows.ingest import IngestSummary, ingest_sources
 from flows.link import LinkSummary, link_plans
-from flows.report_files import DEFAULT_OUT
+from flows.workspace import DEFAULT_REPORTS as DEFAULT_OUT  # not flows.report_files: no renderer for an ingest
 from flows.steps import check_run_files, inbox_dir, open_warehouse, progress_advance, progress_start, warehouse_path
 from sources.fetch import FetchPolicy
 from sources.inputs import INBOX, Input, collect_inputs, file_sha256
