@@ -182,16 +182,28 @@ def serve(home: Path, owner_pid: int) -> None:
     scratch.replace(home / STATE_FILE)
     ready, lock = threading.Event(), threading.Lock()
     threading.Thread(target=_accept, args=(listener, state.fingerprint, ready, lock), daemon=True).start()
+    threading.Thread(target=_end_with_owner, args=(home, state), daemon=True).start()  # also while importing
     from expectations.suites import _UNKEPT_RESULTS, _context
 
     try:
         _context(_UNKEPT_RESULTS)  # import GX and open the project once, for every command to come
         ready.set()
-        while _alive(owner_pid):
-            time.sleep(OWNER_POLL_S)
+        while True:
+            time.sleep(3600)
     finally:
-        if read_state(home) == state:  # a newer service may have taken the file over
-            (home / STATE_FILE).unlink(missing_ok=True)
+        _forget(home, state)
+
+
+def _end_with_owner(home: Path, state: ServiceState) -> None:
+    while _alive(state.owner_pid):
+        time.sleep(OWNER_POLL_S)
+    _forget(home, state)
+    os._exit(0)  # at once, even in the middle of GX's import
+
+
+def _forget(home: Path, state: ServiceState) -> None:
+    if read_state(home) == state:  # a newer service may have taken the file over
+        (home / STATE_FILE).unlink(missing_ok=True)
 
 
 def _accept(listener: Listener, fingerprint: str, ready: threading.Event, lock: threading.Lock) -> None:
