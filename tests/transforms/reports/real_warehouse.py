@@ -42,8 +42,10 @@ def build_real_warehouse(db_path: Path, plans_dir: Path, decisions: list[LinkOve
 
 
 def link(con, registry, decisions: list[LinkOverride]) -> None:
+    from warehouse.link_state import link_fingerprint, record_linked
     from warehouse.links import read_tasks_frame, write_match_result
 
     result = match_plans(read_tasks_frame(con, registry), None, decisions)
     with transaction(con):
         write_match_result(con, result)
+        record_linked(con, link_fingerprint(con, ""))  # linked as a run leaves it: commands do not link again
