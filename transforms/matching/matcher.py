@@ -133,14 +133,18 @@ def step_candidates(features: TaskFeatures, step: ChainStep, spec, confirmed: pd
 def score_step(features: TaskFeatures, step: ChainStep, compared: Pairs, model: Model, spec) -> Pairs:
     """Evidence, the prior of each pair and the exclusive posteriors of one step.
 
-    A later task continues some open tail with prior `continuity`, spread over max(tails, later
-    tasks) partners; skipping g complete plans multiplies it by gap_return_rate^g."""
+    A later task continues some open tail with prior `continuity`, spread over max(live tails, later
+    tasks) partners; skipping g complete plans multiplies it by gap_return_rate^g, and such a tail
+    counts as gap_return_rate^g of a live tail (most lines of work missing from a complete plan have
+    ended: counting them whole spread the prior of the live tails thin, so that an earlier task
+    seemed unlikely to continue at all)."""
     left, right = compared["left"], compared["right"]
     continuity, rate = model.continuity, spec["observation"]["gap_return_rate"]
-    partners = max(len(step.tail_rows), len(step.later_rows), 1)
+    live_tails = float(np.sum(rate ** step.skipped))
+    partners = max(live_tails, len(step.later_rows), 1)
     pair_prior = continuity * rate ** compared["complete_plans_skipped"] / partners
     cap = spec["prior"]["max_mass"]
-    row_mass = min(continuity * float(np.sum(rate ** step.skipped)) / partners, cap)
+    row_mass = min(continuity * live_tails / partners, cap)
     col_mass = np.minimum(pair_prior * len(step.later_rows), cap)
     weights = model.weights(compared)
     evidence = sum(weights.values()) if weights else np.zeros(len(left))

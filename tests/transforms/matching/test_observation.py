@@ -7,15 +7,23 @@ are not "missing" there, and a link across it is a plain continuation (lineage.o
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.transforms.matching.helpers import (COPYRIGHT, CUSTOMS, EDUCATION, FINANCE, GEO, PATENT, PIRACY, SEEDS,
+                                               frame, task)
 from tests.transforms.matching.test_gold import source_tasks
+from transforms.matching.comparisons import compare
 from transforms.matching.evaluation import evaluate_gold, read_gold
+from transforms.matching.features import prepare_features
 from transforms.matching.frames import tasks_frame
-from transforms.matching.matcher import match_plans
+from transforms.matching.lineage import ChainStep
+from transforms.matching.matcher import calibrate, match_plans, score_step, step_candidates
+from transforms.matching.overrides import resolve_overrides
+from transforms.matching.spec import DEFAULT_SPEC
 
 EXCERPT_YEARS = (2014, 2017, 2018, 2019, 2023)  # years without a plan here: before, between, after
 
@@ -75,3 +83,28 @@ def test_dev_pairs_stay_perfect_with_one_task_excerpts_in_between(shared_plans, 
     lineage = match_plans(pd.concat([real_tasks, *excerpts], ignore_index=True)).lineage
     result = evaluate_gold(gold, source_tasks(parsed_plans), lineage)
     assert (result.precision, result.recall) == (1.0, 1.0), result.misses
+
+
+def test_lines_a_complete_plan_dropped_do_not_thin_the_prior_of_plain_continuations():
+    """2019 (complete) dropped six lines of work of 2018; they stay open tails for 2020, but most such
+    lines have ended, so each counts as gap_return_rate of a live tail. Counted whole, they cut the
+    prior of every plain 2019 → 2020 continuation to a quarter (partners 8 instead of 2)."""
+    dropped = [PATENT, COPYRIGHT, SEEDS, EDUCATION, FINANCE, GEO]
+    tasks = frame(*[task("2018", i + 1, t) for i, t in enumerate(dropped)],
+                  task("2019", 1, CUSTOMS), task("2019", 2, PIRACY),
+                  task("2020", 1, CUSTOMS.replace("开展出口", "加强出口")), task("2020", 2, PIRACY))
+    features = prepare_features(tasks, DEFAULT_SPEC)
+    model = calibrate(features, DEFAULT_SPEC)
+    later, recent, older = features.rows_of_plan(2), features.rows_of_plan(1), features.rows_of_plan(0)
+    confirmed, rejected = resolve_overrides(features, ())
+
+    def continuation_mass(tails, skipped):
+        step = ChainStep(2, later, tails, skipped)
+        scored = score_step(features, step, compare(features, step_candidates(features, step, DEFAULT_SPEC, confirmed, rejected),
+                                                    DEFAULT_SPEC), model, DEFAULT_SPEC)
+        pair = (scored["left"] == recent[0]) & (scored["right"] == later[0])
+        return float(scored["evidence_mass"][pair][0])
+
+    alone = continuation_mass(recent, np.zeros(2))
+    with_dropped = continuation_mass(np.concatenate([older, recent]), np.r_[np.ones(6), np.zeros(2)])
+    assert with_dropped > 0.5 * alone
