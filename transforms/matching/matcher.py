@@ -101,7 +101,7 @@ def link_plans(features: TaskFeatures, model: Model, spec, overrides: Sequence[L
     Returns every decided link (rows = task rows) of the steps not in `kept`; each step's scored
     candidates are appended to `scored_steps` when given (explain reads them)."""
     confirmed, rejected = resolve_overrides(features, overrides)
-    continued = [np.zeros(0, np.int64)] if kept is None else [kept.edges["left"].to_numpy(np.int64)[is_edge(kept.edges)]]
+    continued = [np.zeros(0, np.int64)] if kept is None else [closed_tails(features, kept.edges)]
     decided: list[Pairs] = []
     for later_plan in range(max(1, kept.first_step if kept is not None else 1), len(features.plans)):
         step = open_tails(features, later_plan, np.concatenate(continued), spec["observation"])
@@ -111,10 +111,19 @@ def link_plans(features: TaskFeatures, model: Model, spec, overrides: Sequence[L
         if scored_steps is not None:
             scored_steps.append(to_frame(scored))
         decided.append(links)
-        continued.append(links["left"][is_edge(links)])
+        continued.append(closed_tails(features, links))
     if not decided:
         return pd.DataFrame({"left": np.zeros(0, np.int64), "right": np.zeros(0, np.int64), "status": []})
     return to_frame(concat(decided))
+
+
+def closed_tails(features: TaskFeatures, links) -> np.ndarray:
+    """The earlier tasks that `links` continue, and so are no open tail any more. A link into a
+    truncated task closes nothing: that copy observed only the prefix of the line of work, so the
+    earlier, fuller task stays comparable with the plans after it (an excerpt must never separate a
+    lineage: the excerpt's task and a later task may then both continue it, in one tree)."""
+    left, right = np.asarray(links["left"], dtype=np.int64), np.asarray(links["right"], dtype=np.int64)
+    return left[is_edge(links) & ~features.truncated[right]]
 
 
 def step_candidates(features: TaskFeatures, step: ChainStep, spec, confirmed: pd.DataFrame,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.transforms.matching.helpers import (COPYRIGHT, CUSTOMS, EDUCATION, FINANCE, GEO, PATENT, PIRACY, SEEDS,
@@ -64,6 +64,9 @@ def together(lineage: pd.DataFrame, plans: set[str]) -> set[frozenset]:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(source=st.sampled_from(["2015", "2016", "2020", "2021-2022"]), year=st.sampled_from(EXCERPT_YEARS),
        cut=st.integers(min_value=1, max_value=100), cut_inside=st.booleans())
+# Found by hypothesis: 2016's first task, cut inside, as a 2017 excerpt. Its prefix scored below the
+# threshold against 2020:22, and the excerpt link had closed 2016:1 (matcher.closed_tails).
+@example(source="2016", year=2017, cut=1, cut_inside=True)
 def test_an_excerpt_of_another_year_never_separates_a_lineage(real_tasks, real_lineage, source, year, cut, cut_inside):
     plans = set(real_tasks["plan_id"])
     cut = min(cut, int((real_tasks["plan_id"] == source).sum()))
