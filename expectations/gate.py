@@ -1,11 +1,13 @@
 """The data-quality gate: check a plan before it is written, and re-check what is loaded.
 
 `check_plan_load` runs inside the load's transaction, after `prepare_load` and before
-`write_load` (see `flows/ingest.py`). A failed blocking expectation raises
-`QualityError`, which rolls the transaction back: the warehouse stays exactly as it
-was. Warnings are returned for the run summary (and `warehouse.runs.record_warnings`).
+`write_load` (see `flows/ingest.py`); `check_link_load` runs inside the matching's transaction,
+after the links are written (see `flows/link.py`). Both have one contract: a failed blocking
+expectation raises `QualityError`, which rolls the transaction back, so the warehouse stays
+exactly as it was; warnings are returned for the run summary (and `warehouse.runs.record_warnings`).
+`validate_loaded` and `check_links` re-check what is loaded and return the reports (`ipplans validate`).
 
-    from expectations.gate import check_plan_load, validate_loaded, check_links
+    from expectations.gate import check_plan_load, check_link_load, validate_loaded, check_links
 """
 
 from __future__ import annotations
@@ -44,6 +46,15 @@ def check_plan_load(con: duckdb.DuckDBPyConnection, load: PlanLoad) -> list[str]
     if not all(report.success for report in reports):
         raise QualityError(name, reports)
     return [QualityWarning(name, report.plan_id, outcome) for report in reports for outcome in report.warnings]
+
+
+def check_link_load(con: duckdb.DuckDBPyConnection) -> list[QualityWarning]:
+    """Validate the links just written (before their commit); returns warnings, raises QualityError on a
+    blocking failure."""
+    report = check_links(con)
+    if not report.success:
+        raise QualityError(report.suite, [report])
+    return [QualityWarning(report.suite, None, outcome) for outcome in report.warnings]
 
 
 def validate_loaded(con: duckdb.DuckDBPyConnection, plan_id: str | None = None, *,

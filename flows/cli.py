@@ -1,4 +1,5 @@
-"""The `ipplans` command line. Each command is a thin wrapper around a Python function.
+"""The `ipplans` command line. Each command is a thin call of the `ipplans` function of the same
+name (`ipplans plans` → `ipplans.plans()`), then prints what it returned.
 
 Commands that only read the warehouse (`plans`, `tasks`, `sql`, …) never import
 Prefect or Great Expectations; commands that run flows (`ingest`, `run`) do.
@@ -13,10 +14,12 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
+import ipplans
 from flows.commands import register_all
 from flows.commands.options import (CsvOption, DbOption, Lang, LangOption, TemporaryServerOption, data_console,
                                     db_path, fail, print_csv)
-from flows.queries import read_only, run_query
+from flows.commands.summaries import print_run_summary, progress_bars
+from flows.queries import Rows
 
 
 class NamedErrors(TyperGroup):
@@ -69,13 +72,13 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Plan files (.md .txt
            db: DbOption = None,
            strict: Annotated[bool, typer.Option(help="Load nothing if any source fails")] = False,
            temporary_server: TemporaryServerOption = False) -> None:
-    """Read, parse, check and load plans into the warehouse.
+    """Read, parse, check and load plans into the warehouse, then link them.
 
     Example: ipplans ingest ../shared/plans/2020.gov.md
     """
-    from flows.runtime import run_ingest
-
-    summary = run_ingest(paths, db=db_path(db), strict=strict, temporary_server=temporary_server)
+    with progress_bars() as progress:
+        summary = ipplans.ingest(paths, db=db, strict=strict, temporary_server=temporary_server, progress=progress)
+    print_run_summary(summary)
     _exit_on_failure(summary)
 
 
@@ -95,11 +98,11 @@ def run(paths: Annotated[list[str] | None, typer.Argument(help="More plan files 
 
     Example: ipplans run
     """
-    from flows.runtime import run_pipeline
-
-    summary = run_pipeline(paths or [], db=db_path(db), out=out, strict=strict, catalogue=catalogue,
-                           catalogue_file=catalogue_file, inbox=inbox, overrides=overrides, lang=lang.value,
-                           dask=dask, temporary_server=temporary_server)
+    with progress_bars() as progress:
+        summary = ipplans.run(paths or [], db=db, out=out, strict=strict, catalogue=catalogue,
+                              catalogue_file=catalogue_file, inbox=inbox, overrides=overrides, lang=lang.value,
+                              dask=dask, temporary_server=temporary_server, progress=progress)
+    print_run_summary(summary)
     _exit_on_failure(summary)
 
 
@@ -109,9 +112,7 @@ def plans(db: DbOption = None, csv: CsvOption = False) -> None:
 
     Example: ipplans plans
     """
-    with read_only(db_path(db)) as con:
-        _print(run_query(con, "select plan_id, title, doc_number, issued_on, task_count, complete, source_count, "
-                              "linked from plans order by period_start"), as_csv=csv)
+    _print(ipplans.plans(db=db), as_csv=csv)
 
 
 @app.command()
@@ -121,12 +122,10 @@ def tasks(plan: Annotated[str, typer.Argument(help="Plan id, e.g. 2020 or 2021-2
 
     Example: ipplans tasks 2020
     """
-    with read_only(db_path(db)) as con:
-        columns, rows = run_query(con, "select task_key, task_no, text, departments, clause_form, truncated "
-                                       "from tasks where plan_id = ? order by position", [plan])
-        if not rows:
-            fail(f"no plan {plan!r} in the warehouse (see `ipplans plans`)")
-        _print((columns, rows), as_csv=csv)
+    found = ipplans.tasks(plan, db=db)
+    if not found.rows:
+        fail(f"no plan {plan!r} in the warehouse (see `ipplans plans`)")
+    _print(found, as_csv=csv)
 
 
 @app.command()
@@ -138,20 +137,15 @@ def sources(plan: Annotated[str | None, typer.Argument(help="Only this plan")] =
 
     Example: ipplans sources 2021-2022
     """
-    where, params = ("where plan_id = ?", [plan]) if plan else ("", [])
-    with read_only(db_path(db)) as con:
-        listed = run_query(con, f"select source_name, plan_id, format, script, task_count, complete, sha256[:12] "
-                                f"as sha256 from sources {where}", params)
-        differing = run_query(con, f"select plan_id, task_key, source_a, source_b, diff "
-                                   f"from source_differences {where}", params)
+    copies, differing = ipplans.sources(plan, db=db)
     if differences:
         _print(differing, as_csv=csv)
         return
-    _print(listed, as_csv=csv)
-    if differing[1] and csv:  # one table per CSV output: the other is a flag away
-        data_console(stderr=True).print(f"copies differ in {len(differing[1])} tasks: see `ipplans sources "
+    _print(copies, as_csv=csv)
+    if differing.rows and csv:  # one table per CSV output: the other is a flag away
+        data_console(stderr=True).print(f"copies differ in {len(differing.rows)} tasks: see `ipplans sources "
                                         f"--differences --csv`")
-    elif differing[1]:
+    elif differing.rows:
         console.print("Where copies differ:")
         _print(differing)
 
@@ -165,19 +159,14 @@ def sql(query: Annotated[str, typer.Argument(help="A SELECT over the documented 
     """
     import duckdb
 
-    from warehouse.connection import is_damage
-
-    with read_only(db_path(db)) as con:
-        try:
-            result = run_query(con, query)
-        except duckdb.Error as exc:
-            if is_damage(exc):
-                raise  # read_only names the damaged file
-            fail(f"query failed: {exc}")
+    try:
+        result = ipplans.sql(query, db=db)
+    except duckdb.Error as exc:  # a damaged file is a WarehouseError naming it, reported by NamedErrors
+        fail(f"query failed: {exc}")
     _print(result, as_csv=csv)
 
 
-def _print(result: tuple[list[str], list[tuple]], as_csv: bool = False) -> None:
+def _print(result: Rows, as_csv: bool = False) -> None:
     columns, rows = result
     if as_csv:
         print_csv(columns, rows)

@@ -21,9 +21,10 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from flows.report_files import report_warehouse
+from flows.workspace import Workspace
 from transforms.export import (LINE_HEIGHT, MAX_COLUMN_WIDTH, Cell, DiffText, Sheet, cell_text, export_sheets,
                                row_lines)
+from warehouse.connection import open as open_warehouse
 from warehouse.export import read_export_tables
 
 # The report's colours (transforms/reports/templates/report.css: del, ins)
@@ -42,7 +43,7 @@ def export(db: str | Path | None = None, *, xlsx: str | Path | None = None,
     """Write the warehouse's tables as an xlsx workbook and/or a folder of CSV files; returns the paths."""
     if xlsx is None and csv_dir is None:
         raise ValueError("give an xlsx file, a CSV folder, or both")
-    with report_warehouse(db) as con:
+    with open_warehouse(Workspace.at(db).db, "read") as con:
         sheets = export_sheets(read_export_tables(con))
     paths = [write_xlsx(sheets, Path(xlsx))] if xlsx is not None else []
     if csv_dir is not None:

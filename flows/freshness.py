@@ -46,7 +46,7 @@ def check_freshness(workspace: Workspace, inputs: list[Input], *, reports: bool,
         return found
     from warehouse.connection import open as open_warehouse
     from warehouse.freshness import last_change, loaded_sources
-    from warehouse.link_state import link_fingerprint, linked_fingerprint
+    from warehouse.link_state import links_current
 
     with open_warehouse(workspace.db, "read") as con:
         loaded = loaded_sources(con)
@@ -56,7 +56,7 @@ def check_freshness(workspace: Workspace, inputs: list[Input], *, reports: bool,
             # a file waiting in the inbox is work even when its content is loaded: it must be filed away
             if sha256 is None or loaded.get(name) != sha256 or item.origin == INBOX:
                 found.new.append(item)
-        found.links_current = link_fingerprint(con, workspace.overrides_text()) == linked_fingerprint(con)
+        found.links_current = links_current(con, workspace.overrides_text())
         if reports:
             found.reports_current = reports_current(workspace.reports, last_change(con))
     return found

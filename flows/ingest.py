@@ -1,35 +1,66 @@
-"""Flow `ingest-plan`: read → skip unchanged → parse → prepare → validate → load, per source.
+"""Flow `ingest`: read → skip unchanged → parse → prepare → validate → load, per source.
 
-Reads local files (.md .txt .html .docx .pdf) or official pages (http/https, through
-the page cache `http-cache/` beside the DuckDB file) and writes the warehouse's raw
-tables. A source whose bytes are already loaded costs no parse: its sha256 is compared
-with the warehouse before parsing and it is reported as skipped. A bad source is
-reported by name and leaves the warehouse as it was; with `strict`, one bad source
-stops the whole batch and nothing is written.
+Reads local files (.md .txt .html .docx .pdf) or official pages (http/https, through the
+page cache `workspace.http_cache`) and writes the warehouse's raw tables. Each task is one
+library call: `sources.read.read_source` or `sources.fetch.fetch_url`, `transforms.parse.parse_plan`,
+`warehouse.load.prepare_load`, `expectations.gate.check_plan_load`, `warehouse.load.write_load`.
+A source whose bytes are already loaded costs no parse: its sha256 is compared with the
+warehouse before parsing and it is reported as skipped. A bad source is reported by name and
+leaves the warehouse as it was; with `strict`, one bad source stops the whole batch and nothing
+is written. Linking what was loaded is the `link` flow's job (`ipplans ingest` runs both).
 
-Reading and parsing are submitted to the flow's task runner, so they can run on a
-Dask cluster; loading stays in the flow's thread because DuckDB has a single writer:
+Reading and parsing are submitted to the flow's task runner, so they can run on a Dask
+cluster; loading stays in the flow's thread because DuckDB has a single writer:
 
     from prefect_dask import DaskTaskRunner
-    ingest_sources.with_options(task_runner=DaskTaskRunner(address="tcp://scheduler:8786"))(paths)
+    ingest.with_options(task_runner=DaskTaskRunner(address="tcp://scheduler:8786"))(paths, Workspace.at(db))
 
-Run it: `ipplans ingest PATH...`, or from Python `ingest_sources(["plan.md"], db="data/ipplans.duckdb")`.
+Run it: `ipplans ingest PATH...`, or from Python `ingest(["plan.md"], Workspace.at("data/ipplans.duckdb"))`.
 """
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
-from prefect import flow, task, unmapped
+from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.steps import (NotModified, SourceFailure, already_loaded, http_cache_dir,
-                         load_registry_and_catalogue, open_warehouse, parse, prepare, progress_advance,
-                         progress_start, read, validate_load, write)
-from sources.fetch import FetchPolicy
+from expectations.gate import check_plan_load
+from flows.progress import SILENT, Progress
+from flows.workspace import Workspace
+from sources.catalogue import load_catalogue
+from sources.fetch import FetchPolicy, FetchResult, fetch_url, source_name
+from sources.inputs import is_url
+from sources.read import read_source
+from sources.registry import load_department_registry
 from transforms.models import ParsedPlan, PlanError, SourceText
-from warehouse.load import LoadResult, transaction
+from transforms.parse import parse_plan
+from warehouse.connection import open as open_warehouse
+from warehouse.load import LoadResult, loaded_sha256, prepare_load, transaction, write_load
+
+
+@dataclass(frozen=True)
+class SourceFailure:
+    """A source that could not be loaded, and why."""
+
+    source: str
+    problem: str
+    location: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class NotModified:
+    """A page the server reports unchanged since it was last fetched: no body was sent."""
+
+    location: str
+    name: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +82,7 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
     # locations whose content is in the warehouse after this run (loaded now or before)
     settled: list[str] = field(default_factory=list)
+    locations: dict[str, str] = field(default_factory=dict)  # source name of each result -> its location
 
     @property
     def ok(self) -> bool:
@@ -61,48 +93,63 @@ class IngestSummary:
         return any(result.status != "unchanged" for result in self.results)
 
 
-read_task = task(read, name="read", cache_policy=NO_CACHE)
-parse_task = task(parse, name="parse", cache_policy=NO_CACHE)
-prepare_task = task(prepare, name="prepare-load", cache_policy=NO_CACHE)
-validate_task = task(validate_load, name="validate", cache_policy=NO_CACHE)
-write_task = task(write, name="load", cache_policy=NO_CACHE)
+read_task = task(read_source, name="read", cache_policy=NO_CACHE)
+fetch_task = task(fetch_url, name="fetch", cache_policy=NO_CACHE)
+parse_task = task(parse_plan, name="parse", cache_policy=NO_CACHE)
+prepare_task = task(prepare_load, name="prepare-load", cache_policy=NO_CACHE)
+validate_task = task(check_plan_load, name="validate", cache_policy=NO_CACHE)
+write_task = task(write_load, name="load", cache_policy=NO_CACHE)
 
 READ_PARSE, VALIDATE, LOAD = "read/parse", "validate", "load"
 
 
-@flow(name="ingest-plan")
-def ingest_sources(locations: list[str], db: str | None = None, strict: bool = False, check: bool = True,
-                   catalogue_file: str | None = None, fetch_policy: FetchPolicy | None = None) -> IngestSummary:
+@flow(name="ingest")
+def ingest(locations: list[str], workspace: Workspace | None = None, strict: bool = False,
+           catalogue_file: str | None = None, fetch_policy: FetchPolicy | None = None,
+           progress: Progress | None = None) -> IngestSummary:
     """Ingest every source, each in its own transaction (strict: all in one)."""
-    registry, catalogue = load_registry_and_catalogue(catalogue_file)
+    workspace, progress = workspace or Workspace.at(), progress or SILENT
+    catalogue = load_catalogue(Path(catalogue_file) if catalogue_file else None)
     summary = IngestSummary()
-    progress_start(READ_PARSE, len(locations))
-    texts = _read_all(locations, http_cache_dir(db), fetch_policy, summary)
+    progress.start(READ_PARSE, len(locations))
+    texts = _read_all(locations, workspace.http_cache, fetch_policy or FetchPolicy(), summary, progress)
     if strict and summary.failures:
         return summary
-    with open_warehouse(db) as con:
-        changed = _drop_unchanged(con, texts, fetch_policy, summary)
-        parsed = _parse_all(changed, catalogue, summary)
+    with open_warehouse(workspace.db, "write") as con:
+        changed = _drop_unchanged(con, texts, fetch_policy or FetchPolicy(), summary, progress)
+        parsed = _parse_all(changed, catalogue, summary, progress)
         if not (strict and summary.failures):
-            _load_all(con, parsed, (registry, catalogue), check, strict, summary)
+            _load_all(con, parsed, (load_department_registry(), catalogue), strict, summary, progress)
     return summary
 
 
-def _read_all(locations: list[str], cache_dir, policy,
-              summary: IngestSummary) -> list[tuple[str, SourceText | NotModified]]:
+def _submit_read(location: str, cache_dir: Path, policy: FetchPolicy):
+    return fetch_task.submit(location, cache_dir, policy) if is_url(location) else read_task.submit(Path(location))
+
+
+def _as_text(location: str, outcome: SourceText | FetchResult | None) -> SourceText | NotModified | None:
+    """What a read found: the text, or (a page the cache says is unchanged) its name and hash only."""
+    if isinstance(outcome, FetchResult):
+        return outcome.source or NotModified(location, source_name(outcome.final_url), outcome.sha256)
+    return outcome
+
+
+def _read_all(locations: list[str], cache_dir: Path, policy: FetchPolicy, summary: IngestSummary,
+              progress: Progress) -> list[tuple[str, SourceText | NotModified]]:
     """(location, SourceText | NotModified) for each source that could be read; failures noted."""
-    futures = read_task.map(locations, cache_dir=unmapped(cache_dir), policy=unmapped(policy))
+    futures = [_submit_read(location, cache_dir, policy) for location in locations]
     read_ok = []
     for location, future in zip(locations, futures):
-        text = _result_or_failure(future, location, summary)
+        text = _as_text(location, _result_or_failure(future, location, summary))
         if text is None:
-            progress_advance(READ_PARSE)
+            progress.advance(READ_PARSE)
         else:
             read_ok.append((location, text))
     return read_ok
 
 
-def _drop_unchanged(con, texts, policy, summary: IngestSummary) -> list[tuple[str, SourceText]]:
+def _drop_unchanged(con, texts, policy: FetchPolicy, summary: IngestSummary,
+                    progress: Progress) -> list[tuple[str, SourceText]]:
     """Keep the sources whose bytes the warehouse does not hold yet (sha256 compared before parsing)."""
     seen, changed = set(), []
     names: dict[str, str] = {}  # source name -> the location that first used it in this run
@@ -112,33 +159,39 @@ def _drop_unchanged(con, texts, policy, summary: IngestSummary) -> list[tuple[st
             # a source is known by its file name: a second, different file of that name would replace the first
             summary.failures.append(SourceFailure(text.name, f"another file in this run has the same name "
                                                              f"({names[text.name]}); rename one of them", location))
-            progress_advance(READ_PARSE)
+            progress.advance(READ_PARSE)
             continue
         names.setdefault(text.name, location)
         reason = ("same content earlier in this run" if key in seen
-                  else "already in the warehouse" if already_loaded(con, *key) else None)
+                  else "already in the warehouse" if loaded_sha256(con, text.name) == text.sha256 else None)
         seen.add(key)
         if reason:
             summary.skipped.append(Skipped(location, text.name, reason))
             summary.settled.append(location)
-            progress_advance(READ_PARSE)
+            progress.advance(READ_PARSE)
             continue
         if isinstance(text, NotModified):
-            # The page cache outlived the warehouse copy (e.g. a deleted DuckDB file): download in full.
-            text = _result_or_failure(read_task.submit(location, None, policy), location, summary)
+            text = _download_in_full(location, policy, summary)
             if text is None:
-                progress_advance(READ_PARSE)
+                progress.advance(READ_PARSE)
                 continue
         changed.append((location, text))
     return changed
 
 
-def _parse_all(texts, catalogue, summary: IngestSummary) -> list[tuple[str, ParsedPlan]]:
-    futures = parse_task.map([text for _, text in texts], catalogue=unmapped(catalogue))
+def _download_in_full(location: str, policy: FetchPolicy, summary: IngestSummary) -> SourceText | None:
+    """The page cache outlived the warehouse copy (e.g. a deleted DuckDB file): fetch past the cache."""
+    with tempfile.TemporaryDirectory() as scratch:
+        return _as_text(location, _result_or_failure(fetch_task.submit(location, Path(scratch), policy),
+                                                     location, summary))
+
+
+def _parse_all(texts, catalogue, summary: IngestSummary, progress: Progress) -> list[tuple[str, ParsedPlan]]:
+    futures = [parse_task.submit(text, catalogue) for _, text in texts]
     parsed = []
     for (location, _), future in zip(texts, futures):
         plan = _result_or_failure(future, location, summary)
-        progress_advance(READ_PARSE)
+        progress.advance(READ_PARSE)
         if plan is not None:
             parsed.append((location, plan))
     return parsed
@@ -156,35 +209,35 @@ def _result_or_failure(future, location: str, summary: IngestSummary):
     return None
 
 
-def _load_all(con, parsed, reference, check: bool, strict: bool, summary: IngestSummary) -> None:
+def _load_all(con, parsed, reference, strict: bool, summary: IngestSummary, progress: Progress) -> None:
     """Serial on purpose: DuckDB has one writer. Each source in its own transaction, or (strict) all in one."""
-    progress_start(VALIDATE, len(parsed))
-    progress_start(LOAD, len(parsed))
+    progress.start(VALIDATE, len(parsed))
+    progress.start(LOAD, len(parsed))
     if strict:
-        _load_all_or_nothing(con, parsed, reference, check, summary)
+        _load_all_or_nothing(con, parsed, reference, summary, progress)
         return
     for location, plan in parsed:
-        _load_one_reporting(con, location, plan, reference, check, summary)
+        _load_one_reporting(con, location, plan, reference, summary, progress)
 
 
-def _load_one(con, plan: ParsedPlan, reference, validate: bool, summary: IngestSummary) -> LoadResult:
+def _load_one(con, plan: ParsedPlan, reference, summary: IngestSummary, progress: Progress) -> LoadResult:
     load = prepare_task(con, plan, *reference)  # reference: (department registry, plan catalogue)
     if isinstance(load, LoadResult):
         return load
-    if validate:
-        summary.warnings.extend(validate_task(con, load))
-    progress_advance(VALIDATE)
+    summary.warnings.extend(validate_task(con, load))
+    progress.advance(VALIDATE)
     return write_task(con, load)
 
 
-def _load_one_reporting(con, location: str, plan: ParsedPlan, reference, validate: bool,
-                        summary: IngestSummary) -> None:
+def _load_one_reporting(con, location: str, plan: ParsedPlan, reference, summary: IngestSummary,
+                        progress: Progress) -> None:
     warnings = len(summary.warnings)
     try:
         with transaction(con):
-            result = _load_one(con, plan, reference, validate, summary)
+            result = _load_one(con, plan, reference, summary, progress)
         summary.results.append(result)  # only once committed: a failed commit loaded nothing
         summary.settled.append(location)
+        summary.locations[result.source_name] = location
         return
     except PlanError as exc:
         summary.failures.append(SourceFailure(exc.source, exc.problem, location))
@@ -193,17 +246,17 @@ def _load_one_reporting(con, location: str, plan: ParsedPlan, reference, validat
     except Exception as exc:  # noqa: BLE001 — rolled back and reported by source; the other sources go on
         summary.failures.append(SourceFailure(plan.source.name, f"internal error: {exc!r}", location))
     finally:
-        progress_advance(LOAD)
+        progress.advance(LOAD)
     del summary.warnings[warnings:]  # the checks of a load that was not written warn about nothing
 
 
-def _load_all_or_nothing(con, parsed, reference, validate: bool, summary: IngestSummary) -> None:
+def _load_all_or_nothing(con, parsed, reference, summary: IngestSummary, progress: Progress) -> None:
     current, results, warnings = None, [], len(summary.warnings)
     try:
         with transaction(con):
             for current, plan in parsed:
-                results.append(_load_one(con, plan, reference, validate, summary))
-                progress_advance(LOAD)
+                results.append(_load_one(con, plan, reference, summary, progress))
+                progress.advance(LOAD)
     except PlanError as exc:  # rolled back: nothing of this batch was written
         summary.failures.append(SourceFailure(exc.source, exc.problem, current))
         del summary.warnings[warnings:]
@@ -214,3 +267,4 @@ def _load_all_or_nothing(con, parsed, reference, validate: bool, summary: Ingest
         return
     summary.results.extend(results)
     summary.settled.extend(location for location, _ in parsed)
+    summary.locations.update((result.source_name, location) for result, (location, _) in zip(results, parsed))

@@ -1,20 +1,20 @@
-"""Flow `link-plans`: match the tasks of every plan into lineages across years.
+"""Flow `link`: match the tasks of every plan into lineages across years.
 
 Reads the warehouse's tasks (with resolved departments), the lineage ids already given,
-and the curated overrides CSV (`link_overrides.csv` beside the DuckDB file unless
-`overrides` names another file; a missing file means no overrides). Writes the links,
-lineage and plan changes, then checks them with the link suites, all in one
-transaction: when a blocking check fails, nothing of the new matching is kept.
+and the curated overrides (`workspace.overrides`; a missing file means none). Writes the
+links, lineage and plan changes, then checks them with the link suite
+(`expectations.gate.check_link_load`), all in one transaction: when a blocking check fails,
+nothing of the new matching is kept. Each task is one library call.
 
 The run is incremental: the plans that did not change since the last matching keep
 their links, and only the plans from the first new or changed one on are matched, so a
 new year is linked against the lineages already there (transforms/matching/incremental.py).
 `rebuild=True` matches every plan again. Existing lineage ids are passed back to the
 matcher either way, so ids stay stable. Matching is one task for all plans (vectorised
-inside), never one task per plan item.
+inside), never one task per plan.
 
-Run it: `from flows.link import link_plans; link_plans(db="data/ipplans.duckdb")`;
-`ipplans run` calls it when the tasks or the overrides changed since the last matching.
+Run it: `ipplans link`, or `link(Workspace.at("data/ipplans.duckdb"))`; `ipplans run` and
+`ipplans ingest` run it when the tasks or the overrides changed since the last matching.
 """
 
 from __future__ import annotations
@@ -24,10 +24,14 @@ from dataclasses import dataclass, field
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.steps import (check_links, check_run_files, load_registry_and_catalogue, match, open_warehouse, overrides_file,
-                         progress_advance, progress_start, read_link_inputs, read_overrides_text, write_links)
+from expectations.gate import check_link_load
+from flows.progress import SILENT, Progress
+from flows.workspace import Workspace
+from sources.registry import load_department_registry
 from transforms.matching.overrides import parse_overrides
+from warehouse.connection import open as open_warehouse
 from warehouse.link_state import link_fingerprint, record_linked
+from warehouse.links import read_previous_lineage, read_prior_matching, read_tasks_frame, write_match_result
 from warehouse.load import transaction
 
 LINK = "link"
@@ -44,33 +48,46 @@ class LinkSummary:
     warnings: list[str] = field(default_factory=list)
     matched_plans: list[str] = field(default_factory=list)  # later plans of the steps matched
     kept_plans: int = 0  # leading plans whose links were kept as they were
+    prefect_ui: str | None = None  # where the flow runs are seen (set by flows.runtime)
 
 
-read_inputs_task = task(read_link_inputs, name="read-tasks", cache_policy=NO_CACHE)
-read_overrides_task = task(read_overrides_text, name="read-overrides", cache_policy=NO_CACHE)
-match_task = task(match, name="match", cache_policy=NO_CACHE)
-write_task = task(write_links, name="write-links", cache_policy=NO_CACHE)
-validate_task = task(check_links, name="validate-links", cache_policy=NO_CACHE)
+read_overrides_task = task(Workspace.read_overrides, name="read-overrides", cache_policy=NO_CACHE)
+read_tasks_task = task(read_tasks_frame, name="read-tasks", cache_policy=NO_CACHE)
+read_lineage_task = task(read_previous_lineage, name="read-lineage", cache_policy=NO_CACHE)
+read_prior_task = task(read_prior_matching, name="read-prior-matching", cache_policy=NO_CACHE)
+write_task = task(write_match_result, name="write-links", cache_policy=NO_CACHE)
+validate_task = task(check_link_load, name="validate-links", cache_policy=NO_CACHE)
 
 
-@flow(name="link-plans")
-def link_plans(db: str | None = None, overrides: str | None = None, rebuild: bool = False) -> LinkSummary:
+
+@task(name="match", cache_policy=NO_CACHE)
+def match_task(tasks, previous_lineage, overrides, prior=None):
+    """`transforms.matching.matcher.match_plans`, imported here: the matcher costs a second to import,
+    which `flows/runtime.py` spends in a background thread while Prefect starts."""
+    from transforms.matching.matcher import match_plans
+
+    return match_plans(tasks, previous_lineage, overrides, prior=prior)
+
+
+@flow(name="link")
+def link(workspace: Workspace | None = None, rebuild: bool = False, progress: Progress | None = None) -> LinkSummary:
     """Match the plans that are new or changed (all of them with `rebuild`) against the
     lineages already there; write and check in one transaction."""
-    progress_start(LINK, 1)
-    check_run_files(db, None, overrides)  # every decision names a known plan; PlanError names file and line
-    registry, _ = load_registry_and_catalogue()
-    overrides_text = read_overrides_task(overrides or overrides_file(db))
+    workspace, progress = workspace or Workspace.at(), progress or SILENT
+    progress.start(LINK, 1)
+    overrides_text = read_overrides_task(workspace)  # every decision names a known plan, else PlanError
     decisions = parse_overrides(overrides_text)
-    with open_warehouse(db) as con:
+    with open_warehouse(workspace.db, "write") as con:
         fingerprint = link_fingerprint(con, overrides_text)
-        tasks, previous_lineage, prior = read_inputs_task(con, registry, rebuild)
-        result = match_task(tasks, previous_lineage, decisions, prior)
+        tasks = read_tasks_task(con, load_department_registry())
+        lineage = read_lineage_task(con)
+        prior = None if rebuild else read_prior_task(con)
+        result = match_task(tasks, lineage, decisions, prior=prior)
         with transaction(con):
             write_task(con, result)
             warnings = validate_task(con)
             record_linked(con, fingerprint)
-    progress_advance(LINK)
+    progress.advance(LINK)
     return LinkSummary(links=len(result.links), lineages=_distinct(result.lineage, "lineage_id"),
                        plan_changes=len(result.plan_changes), overrides=len(decisions), warnings=warnings,
                        matched_plans=result.matched_plans, kept_plans=result.kept_plans)

@@ -1,59 +1,63 @@
-"""Flow `pipeline`: everything new since the last run — ingest, then link, then reports.
+"""Flow `pipeline`: everything new since the last run — the ingest, link, report and publish flows.
 
-Reads: the files waiting in the inbox (`inbox/` beside the DuckDB file), the official
-pages of the plan catalogue (with `catalogue=True`; `catalogue_file` adds or overrides
-catalogue rows) and the paths/URLs given. Writes: the warehouse (sources, links), the
-run history (`warehouse.runs`), the report files, and moves each inbox file to
-`processed/` or to `rejected/` with a reason file.
+Reads the inputs `settings` names (`sources.inputs.collect_inputs`: the bundled sample and
+../shared/plans with `defaults`, the paths given, the files waiting in `workspace.inbox`, and
+the catalogue's official pages with `catalogue`). Writes the warehouse (through `ingest` and
+`link`), the run history (`warehouse.runs.recorded_run`), the report files (`report`) and their
+Prefect artifacts (`publish`), and files each inbox input away (`sources.inbox.settle_all`).
 
-Sources whose content is already loaded are skipped before parsing; matching runs only
-when the tasks or the curated overrides changed since the last matching; reports are
-rebuilt after new links (or when the report folder is still empty). When a source or a
-step fails, the run is recorded as partial or failed and the flow raises `PipelineFailed`
-(so the Prefect run shows Failed); its `.summary` says what was done.
+Sources whose content is already loaded are skipped before parsing; matching runs only when the
+tasks or the curated overrides changed since the last matching (`warehouse.link_state`); reports
+are rebuilt after new links, or when the overview is older than the last load or matching
+(`flows.freshness.reports_current`). When a source or a step fails, the run is recorded as
+partial or failed and the flow raises `PipelineFailed` (so the Prefect run shows Failed); its
+`.summary` says what was done.
 
-Run it: `ipplans run` (adds the bundled sample and ../shared/plans), `ipplans serve`
-(daily deployment), or `pipeline(paths=["plan.md"], db="data/ipplans.duckdb", out="reports")`.
-Read/parse go to a Dask cluster with `dask="tcp://scheduler:8786"` (or `"local"`).
+Run it: `ipplans run`, `ipplans serve` (daily deployment), or
+`pipeline(RunSettings(paths=["plan.md"]), Workspace.at("data/ipplans.duckdb"))`.
+Read/parse go to a Dask cluster with `RunSettings(dask="tcp://scheduler:8786")` (or `"local"`).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import flow, get_run_logger
+from prefect.context import FlowRunContext
 
-from flows.ingest import IngestSummary, ingest_sources
-from flows.link import LinkSummary, link_plans
-from flows.workspace import DEFAULT_REPORTS as DEFAULT_OUT  # not flows.report_files: no renderer for an ingest
-from flows.steps import check_run_files, inbox_dir, open_warehouse, progress_advance, progress_start, warehouse_path
+from flows.freshness import reports_current
+from flows.ingest import IngestSummary, ingest
+from flows.link import LinkSummary, link
+from flows.progress import SILENT, Progress
+from flows.settings import RunSettings
+from flows.workspace import Workspace
 from sources.fetch import FetchPolicy
-from sources.inputs import INBOX, Input, collect_inputs, file_sha256
+from sources.inbox import InboxMove, settle_all
+from sources.inputs import INBOX, Input, input_records
 from warehouse.connection import WarehouseError
+from warehouse.connection import open as open_warehouse
+from warehouse.freshness import last_change
+from warehouse.link_state import links_current, unlinked_plans
 from warehouse.runs import recorded_run
 
-REPORT = "report"
-
-
-@dataclass(frozen=True)
-class InboxMove:
-    file: str  # as it was in the inbox
-    moved_to: str
-    reason: str | None = None  # why it was rejected
-
+if TYPE_CHECKING:  # the report renderer (jinja2, transforms.reports): imported only when reports are written
+    from flows.report_files import ReportSummary
 
 @dataclass
 class PipelineSummary:
     """What one pipeline run did; `ipplans run` prints it."""
 
     run_id: str | None = None
+    inputs: list[Input] = field(default_factory=list)
     ingest: IngestSummary = field(default_factory=IngestSummary)
     links: LinkSummary | None = None
-    reports: object = None  # flows.reports.ReportSummary, when reports were published
-    reports_dir: str | None = None  # None: this run does not write reports (`ipplans ingest`)
+    reports: ReportSummary | None = None  # when reports were written
+    reports_dir: str | None = None  # None: this run writes no reports
     inbox: list[InboxMove] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # "link: …", "report: …"
+    prefect_ui: str | None = None  # where the flow runs are seen (set by flows.runtime)
 
     @property
     def ok(self) -> bool:
@@ -85,34 +89,29 @@ class PipelineFailed(RuntimeError):
 
 
 @flow(name="pipeline")
-def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | None = None, strict: bool = False,
-             inbox: str | None = None, catalogue: bool = False, catalogue_file: str | None = None,
-             overrides: str | None = None, lang: str = "zh", dask: str | None = None,
-             fetch_policy: FetchPolicy | None = None, use_inbox: bool = True,
-             reports: bool = True, command: str = "run", defaults: bool = False) -> PipelineSummary:
-    """Ingest inbox + catalogue + paths, link if anything changed, publish reports, record the run.
+def pipeline(settings: RunSettings | None = None, workspace: Workspace | None = None,
+             fetch_policy: FetchPolicy | None = None, progress: Progress | None = None) -> PipelineSummary:
+    """Ingest the inputs, link if anything changed, write and publish reports when due, record the run.
+    `fetch_policy` sets timeouts and limits for official pages (default: `FetchPolicy()`)."""
+    return run_jobs("run", settings or RunSettings(), workspace or Workspace.at(), fetch_policy, progress or SILENT)
 
-    `ipplans run` adds `defaults=True` (the bundled sample and ../shared/plans); `ipplans ingest`
-    runs it with `use_inbox=False, reports=False`: only the paths given.
-    """
-    check_run_files(db, catalogue_file, overrides)  # a bad catalogue or overrides file stops the run here
-    inbox_folder = Path(inbox) if inbox else inbox_dir(db)
-    inputs = collect_inputs(paths or [], defaults=defaults, inbox=inbox_folder if use_inbox else None,
-                            catalogue=catalogue, catalogue_file=catalogue_file)
-    summary = PipelineSummary(reports_dir=str(Path(out) if out else DEFAULT_OUT) if reports else None)
+
+def run_jobs(command: str, settings: RunSettings, workspace: Workspace, fetch_policy: FetchPolicy | None,
+             progress: Progress) -> PipelineSummary:
+    """The pipeline's body, recorded in the run history as `command`. `ipplans ingest` calls it without
+    the pipeline flow around it (`RunSettings(paths, inbox=False, reports="never")`): its Prefect runs are
+    then the ingest flow, and the link flow when something changed."""
+    workspace.read_overrides(settings.catalogue_file)  # a bad catalogue or overrides file stops the run here
+    inputs = settings.inputs(workspace.inbox)
+    summary = PipelineSummary(inputs=inputs,
+                              reports_dir=None if settings.reports == "never" else str(workspace.reports))
     try:
-        with recorded_run(warehouse_path(db), command, describe_inputs(inputs)) as run:
+        with recorded_run(workspace.db, command, input_records(inputs)) as run:
             summary.run_id = run.run_id
-            if _half_done(db):  # plans loaded by a run that stopped before its link step: link them first
-                summary.links = _step(summary, "link", link_plans, db=db, overrides=overrides)
-            summary.ingest = _ingest(inputs, db, strict, catalogue_file, fetch_policy, dask)
-            summary.inbox = settle_inbox(inbox_folder, inputs, summary.ingest)
-            # a refused source leaves the warehouse as it was: stale links are healed by a clean run only
-            if summary.ingest.changed or (summary.ingest.ok and _links_stale(db, overrides)):
-                summary.links = _step(summary, "link", link_plans, db=db, overrides=overrides)
+            _ingest_and_link(summary, settings, workspace, fetch_policy, progress)
             run.record_warnings(summary.warnings)  # before the reports, which show them
-            if reports and _reports_due(summary, db):
-                summary.reports = _step(summary, REPORT, _publish_reports, db, summary.reports_dir, lang)
+            if _reports_due(summary, settings, workspace):
+                _report_and_publish(summary, settings, workspace, progress)
             run.finish(summary.outcome, summary.describe())
     except WarehouseError as exc:  # e.g. a full disk: what was committed stands, the summary says so
         if summary.run_id is None:
@@ -123,28 +122,38 @@ def pipeline(paths: list[str] | None = None, db: str | None = None, out: str | N
     return summary
 
 
-def settle_inbox(inbox: Path, inputs: list[Input], ingest: IngestSummary) -> list[InboxMove]:
-    """Move each inbox file that was dealt with: loaded or unchanged → processed/, failed → rejected/.
-
-    A file left out of a rolled-back strict batch stays in the inbox for the next run.
-    """
-    from sources.inbox import settle
-
-    failed = {failure.location: failure.problem for failure in ingest.failures}
-    settled = set(ingest.settled)
-    moves = []
-    for item in inputs:
-        if item.origin != INBOX or (item.location not in failed and item.location not in settled):
-            continue
-        moved_to, reason = settle(Path(item.location), inbox, failed.get(item.location))
-        moves.append(InboxMove(item.location, str(moved_to or "(left in the inbox)"), reason))
-    return moves
+def _ingest_and_link(summary: PipelineSummary, settings: RunSettings, workspace: Workspace,
+                     fetch_policy: FetchPolicy | None, progress: Progress) -> None:
+    """Link what a stopped run left unlinked, ingest, file the inbox away, and link what changed."""
+    if _half_done(workspace):  # plans loaded by a run that stopped before its link step: link them first
+        summary.links = _step(summary, "link", link, workspace, progress=progress)
+    ingest_flow = ingest if settings.dask is None else ingest.with_options(task_runner=_dask_runner(settings.dask))
+    summary.ingest = ingest_flow([item.location for item in summary.inputs], workspace, strict=settings.strict,
+                                 catalogue_file=settings.catalogue_file, fetch_policy=fetch_policy,
+                                 progress=progress)
+    summary.inbox = settle_inbox(workspace, summary.inputs, summary.ingest)
+    # a refused source leaves the warehouse as it was: stale links are healed by a clean run only
+    if summary.ingest.changed or (summary.ingest.ok and not _links_current(workspace)):
+        summary.links = _step(summary, "link", link, workspace, progress=progress)
 
 
-def _ingest(inputs: list[Input], db, strict, catalogue_file, fetch_policy, dask: str | None) -> IngestSummary:
-    ingest = ingest_sources if dask is None else ingest_sources.with_options(task_runner=_dask_runner(dask))
-    return ingest([item.location for item in inputs], db=db, strict=strict, catalogue_file=catalogue_file,
-                  fetch_policy=fetch_policy)
+def _report_and_publish(summary: PipelineSummary, settings: RunSettings, workspace: Workspace,
+                        progress: Progress) -> None:
+    from flows.publish import publish
+    from flows.report import report
+
+    summary.reports = _step(summary, "report", report, workspace, settings.lang, progress=progress)
+    if summary.reports is not None:
+        summary.reports.artifact_keys = _step(summary, "publish", publish, summary.reports.reports,
+                                              settings.lang) or []
+
+
+def settle_inbox(workspace: Workspace, inputs: list[Input], ingest_summary: IngestSummary) -> list[InboxMove]:
+    """The inbox inputs this ingest dealt with (loaded, unchanged or failed), moved out of the inbox."""
+    failed = {failure.location: failure.problem for failure in ingest_summary.failures}
+    dealt_with = set(ingest_summary.settled) | set(failed)
+    return settle_all(workspace.inbox, [item.location for item in inputs
+                                        if item.origin == INBOX and item.location in dealt_with], failed)
 
 
 def _dask_runner(dask: str):
@@ -161,54 +170,35 @@ def _step(summary: PipelineSummary, name: str, function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 — reported by step name, and the run fails at the end
-        get_run_logger().error("%s step failed: %s", name, exc)
+        _logger().error("%s step failed: %s", name, exc)
         summary.errors.append(f"{name}: {exc}")
         return None
 
 
-def _half_done(db: str | None) -> bool:
-    """Whether some plan was loaded after the last matching (shown as `plans.linked = false`)."""
-    from warehouse.connection import open as open_warehouse_as
-    from warehouse.link_state import unlinked_plans
+def _logger():
+    """The flow run's logger (seen in the Prefect UI) inside the pipeline flow; else this module's."""
+    return get_run_logger() if FlowRunContext.get() else logging.getLogger(__name__)
 
-    with open_warehouse_as(warehouse_path(db), "read") as con:  # the run's record has written the schema
+
+def _half_done(workspace: Workspace) -> bool:
+    """Whether some plan was loaded after the last matching (shown as `plans.linked = false`)."""
+    with open_warehouse(workspace.db, "read") as con:  # the run's record has written the schema
         return bool(unlinked_plans(con))
 
 
-def _links_stale(db: str | None, overrides: str | None) -> bool:
-    """Tasks or overrides changed since the last matching, e.g. a run killed between load and link."""
-    from flows.steps import links_stale, overrides_file, read_overrides_text
+def _links_current(workspace: Workspace) -> bool:
+    """Whether the last matching saw the tasks and overrides as they are (a run killed between load
+    and link left them stale)."""
+    with open_warehouse(workspace.db, "read") as con:
+        return links_current(con, workspace.overrides_text())
 
-    with open_warehouse(warehouse_path(db)) as con:
-        return links_stale(con, read_overrides_text(overrides or overrides_file(db)))
 
-
-def _reports_due(summary: PipelineSummary, db) -> bool:
-    """After new links (and no failed step), or when the overview is missing or older than the last
-    load or matching (e.g. after an `ipplans ingest`, which writes no reports)."""
-    from flows.freshness import reports_current
-    from warehouse.freshness import last_change
-
-    if summary.errors:
+def _reports_due(summary: PipelineSummary, settings: RunSettings, workspace: Workspace) -> bool:
+    """Always or never as `settings.reports` says; when due: after new links (and no failed step), or when
+    the overview is missing or older than the last load or matching (e.g. after an `ipplans ingest`)."""
+    if settings.reports == "never" or summary.errors:
         return False
-    if summary.links is not None:
+    if settings.reports == "always" or summary.links is not None:
         return True
-    with open_warehouse(warehouse_path(db)) as con:
-        return not reports_current(Path(summary.reports_dir), last_change(con))
-
-
-def _publish_reports(db: str | None, out: str, lang: str):
-    from flows.reports import publish_reports
-
-    progress_start(REPORT, 1)
-    reports = publish_reports(db=db, out=out, lang=lang)
-    progress_advance(REPORT)
-    return reports
-
-
-# ---- run history -------------------------------------------------------------------------
-
-def describe_inputs(inputs: list[Input]) -> list[dict]:
-    """One record per input with the sha256 of its bytes (pages: None, their bytes arrive during the run)."""
-    return [{"source": item.location, "origin": item.origin, "sha256": file_sha256(item.location)}
-            for item in inputs]
+    with open_warehouse(workspace.db, "read") as con:
+        return not reports_current(workspace.reports, last_change(con))

@@ -1,24 +1,24 @@
-"""Read-only access to the warehouse for commands that only look.
+"""`Rows`: what a command that lists something returns, and `query`, which reads them.
 
-The connection is opened read-only and without access to outside files, so a query
-typed by a user can neither change the warehouse nor read or write other files.
+Every reader opens the warehouse with `warehouse.connection.open(db, "read")`: read-only and
+without access to outside files, so a query typed by a user can neither change the warehouse nor
+read or write other files.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
-from warehouse.connection import open as open_warehouse
+
+class Rows(NamedTuple):
+    """A table: column names and rows (`columns, rows = ipplans.plans()`)."""
+
+    columns: list[str]
+    rows: list[tuple]
 
 
-def read_only(db: Path):
-    """`warehouse.connection.open(db, "read")`: the one way every reader opens the file."""
-    return open_warehouse(db, "read")
-
-
-def run_query(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
-    cursor = con.execute(query, params or [])
-    columns = [column[0] for column in cursor.description or []]
-    return columns, cursor.fetchall()
+def query(con: duckdb.DuckDBPyConnection, statement: str, params: list | None = None) -> Rows:
+    cursor = con.execute(statement, params or [])
+    return Rows([column[0] for column in cursor.description or []], cursor.fetchall())

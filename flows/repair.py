@@ -9,8 +9,6 @@ every other command that opens the warehouse links those plans first (the link f
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from pathlib import Path
 
 # Commands that show the half-done state rather than repair it, those that repair it in their own
@@ -40,9 +38,14 @@ def link_half_done(db: Path, *, temporary_server: bool = False, announce=print) 
     plans = half_done_plans(db)
     if not plans:
         return True
-    from flows.runtime import run_link
+    import ipplans
 
     announce(f"plans {', '.join(plans)} were loaded but not linked (a run stopped before its link step): "
              "linking them first")
-    with contextlib.redirect_stdout(sys.stderr):  # what the link prints is not the command's output
-        return run_link(db, temporary_server=temporary_server) is not None
+    try:
+        links = ipplans.link(db=db, temporary_server=temporary_server)
+    except Exception as exc:  # noqa: BLE001 — said, and the command stops (flows/cli.py)
+        announce(f"FAILED   link: {exc}")
+        return False
+    announce(f"links: {links.links}, lineages: {links.lineages}, plan changes: {links.plan_changes}")
+    return True

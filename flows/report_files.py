@@ -1,28 +1,45 @@
 """Report files without Prefect: read the report views, render, write `<out>/<stem>.md|.html`.
 
-`ipplans report FROM TO` uses these directly; the `publish-reports` flow (flows/reports.py)
-wraps them as tasks and adds Prefect artifacts.
+`ipplans report FROM TO` uses these directly; the `report` flow (flows/report.py) runs
+`build_reports` and `write_report_files` as its tasks.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote
 
 import duckdb
 
+from flows.workspace import Workspace
 from transforms.reports import RenderedReport, render_overview, render_pair_report
 from transforms.reports.lineage import render_lineage_page
 from warehouse.analysis import read_lineage_histories
-from warehouse.connection import default_db_path
 from warehouse.connection import open as open_warehouse
 from warehouse.reports import consecutive_pairs, read_overview_data, read_pair_report_data
 
-DEFAULT_OUT = Path("reports")  # under the current directory
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """A report written to files, as the `publish` flow takes it."""
+
+    stem: str
+    title: str
+    markdown: str  # path of the .md file
+    html: str  # path of the .html file
+    artifact: bool = True  # published as a Prefect artifact (lineage pages are too many to publish)
+
+
+@dataclass
+class ReportSummary:
+    """What a report run wrote (every file), and the keys of the Prefect artifacts once published."""
+
+    paths: list[str] = field(default_factory=list)
+    reports: list[WrittenReport] = field(default_factory=list)
+    artifact_keys: list[str] = field(default_factory=list)
+    prefect_ui: str | None = None  # where the flow runs are seen (set by flows.runtime)
 
 
 def build_reports(con: duckdb.DuckDBPyConnection, lang: str, pairs: list[tuple[str, str]] | None = None,
@@ -39,13 +56,14 @@ def build_reports(con: duckdb.DuckDBPyConnection, lang: str, pairs: list[tuple[s
     return reports
 
 
-def data_docs_link(db: str | Path | None, out: str | Path) -> str:
-    """Where the overview in `out` finds the Data Docs of this warehouse (`ipplans validate --docs`
-    builds them beside it), as a relative link: reports and warehouse may move together."""
-    from expectations.suites import data_docs_index, results_dir_for
+def data_docs_link(workspace: Workspace) -> str:
+    """Where the overview in `workspace.reports` finds the Data Docs of this warehouse (`ipplans validate
+    --docs` builds them in `workspace.gx_results`), as a relative link: reports and warehouse may move
+    together."""
+    from expectations.suites import data_docs_index
 
-    index = data_docs_index(results_dir_for(Path(db) if db else None)).resolve()
-    return quote(Path(os.path.relpath(index, Path(out).resolve())).as_posix())
+    index = data_docs_index(workspace.gx_results).resolve()
+    return quote(Path(os.path.relpath(index, workspace.reports.resolve())).as_posix())
 
 
 def write_report_files(reports: list[RenderedReport], out: Path) -> list[Path]:
@@ -61,16 +79,15 @@ def write_report_files(reports: list[RenderedReport], out: Path) -> list[Path]:
     return paths
 
 
-def write_pair_report(db: str | Path | None, from_plan: str, to_plan: str, out: str | Path | None = None,
-                      lang: str = "zh") -> list[Path]:
-    """The report on two plans, as Markdown and HTML files (no Prefect involved)."""
-    with report_warehouse(db) as con:
+def write_pair_report(workspace: Workspace, from_plan: str, to_plan: str, lang: str = "zh") -> ReportSummary:
+    """The report on two plans, as Markdown and HTML files in `workspace.reports` (no Prefect involved)."""
+    with open_warehouse(workspace.db, "read") as con:  # reports never hold the writer's lock
         reports = build_reports(con, lang, [(from_plan, to_plan)], overview=False)
-    return write_report_files(reports, Path(out) if out else DEFAULT_OUT)
+    return written(reports, write_report_files(reports, workspace.reports), workspace.reports)
 
 
-@contextmanager
-def report_warehouse(db: str | Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse, read-only: reports never hold the writer's lock."""
-    with open_warehouse(Path(db) if db else default_db_path(), "read") as con:
-        yield con
+def written(reports: list[RenderedReport], paths: list[Path], out: Path) -> ReportSummary:
+    """What `write_report_files` wrote, as the summary of a report run (and the `publish` flow's input)."""
+    return ReportSummary(paths=[str(path) for path in paths],
+                         reports=[WrittenReport(r.stem, r.title, str(out / f"{r.stem}.md"), str(out / f"{r.stem}.html"),
+                                                r.artifact) for r in reports])

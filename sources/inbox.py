@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from sources.read import SUPPORTED_SUFFIXES
@@ -53,6 +54,26 @@ def mark_rejected(path: Path, inbox: Path, reason: str) -> Path:
     reason_path = destination.with_name(destination.name + REASON_SUFFIX)
     reason_path.write_text(reason.rstrip("\n") + "\n", encoding="utf-8")
     return destination
+
+
+@dataclass(frozen=True)
+class InboxMove:
+    """Where a file the flow dealt with went."""
+
+    file: str  # as it was in the inbox
+    moved_to: str
+    reason: str | None = None  # why it was rejected
+
+
+def settle_all(inbox: Path, dealt_with: list[str], failed: dict[str, str]) -> list[InboxMove]:
+    """Move each inbox file a run dealt with: loaded or already loaded → processed/, failed (its
+    location in `failed`, with the problem) → rejected/. A file the run did not deal with (left out of
+    a rolled-back strict batch) is not in `dealt_with` and stays in the inbox for the next run."""
+    moves = []
+    for location in dealt_with:
+        moved_to, reason = settle(Path(location), inbox, failed.get(location))
+        moves.append(InboxMove(location, str(moved_to or "(left in the inbox)"), reason))
+    return moves
 
 
 def settle(path: Path, inbox: Path, reason: str | None = None) -> tuple[Path | None, str | None]:

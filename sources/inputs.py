@@ -63,6 +63,22 @@ def collect_inputs(paths: list[str], *, defaults: bool = False, inbox: Path | No
     return inputs
 
 
+def input_records(inputs: list[Input], digests: dict[str, str | None] | None = None) -> list[dict]:
+    """One run-history record per input (`warehouse.runs.start_run`): its location, origin and the sha256
+    of its bytes (`digests` when already computed; pages: None, their bytes arrive during the run)."""
+    return [{"source": item.location, "origin": item.origin,
+             "sha256": digests[item.location] if digests and item.location in digests else file_sha256(item.location)}
+            for item in inputs]
+
+
+def describe_origins(inputs: list[Input]) -> str:
+    """One line: how many inputs came from where, e.g. `inputs: 1 bundled sample, 5 shared plans, 1 inbox`."""
+    from collections import Counter
+
+    counts = Counter(item.origin for item in inputs)
+    return "inputs: " + (", ".join(f"{count} {origin}" for origin, count in counts.items()) or "none")
+
+
 def is_url(location: str) -> bool:
     return bool(_URL.match(location))
 

@@ -1,6 +1,7 @@
 """What the warehouse already holds, for deciding before any flow starts whether a run has work.
 
     loaded_sources(con)              {source name: sha256 of the bytes loaded}
+    loaded_plans(con)                {plan id of every plan loaded}
     last_change(con)                 when a load or a matching last wrote (UTC), None if never
 """
 
@@ -13,6 +14,10 @@ import duckdb
 
 def loaded_sources(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("select source_name, sha256 from raw_sources").fetchall())
+
+
+def loaded_plans(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("select plan_id from raw_plans").fetchall()}
 
 
 def last_change(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:

@@ -30,6 +30,11 @@ def linked_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     return rows[0][0] if rows else None
 
 
+def links_current(con: duckdb.DuckDBPyConnection, overrides_text: str) -> bool:
+    """Whether the last matching saw the tasks and the overrides as they are now."""
+    return link_fingerprint(con, overrides_text) == linked_fingerprint(con)
+
+
 def record_linked(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
     """Store the fingerprint of a matching, and which plans (as their tasks stand) it linked; call it
     inside the transaction that writes the links."""

@@ -1,6 +1,7 @@
 """CLI commands for reading across years: `ipplans search QUERY` and `ipplans history PLAN:TASK`.
 
-Thin wrappers around `warehouse.analysis` (read-only; no Prefect, no Great Expectations).
+Thin calls of `ipplans.search` and `ipplans.history` (`warehouse.analysis`; read-only, no Prefect,
+no Great Expectations).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from flows.commands.options import CsvOption, DbOption, Lang, LangOption, data_console, db_path, fail, print_csv
+from flows.commands.options import CsvOption, DbOption, Lang, LangOption, data_console, fail, print_csv
 from transforms.search import LineageHits, SearchError, highlight
 
 if TYPE_CHECKING:  # transforms.history reads differences with transforms.reports, which loads pandas
@@ -48,23 +49,17 @@ def search(query: Annotated[str, typer.Argument(help="A phrase or a document nam
 
     Example: ipplans search 商业秘密 --from 2016
     """
-    from warehouse.analysis import lineages_with_pages
-    from warehouse.analysis import search as search_warehouse
-    from warehouse.connection import WarehouseError, connect
+    import ipplans
+    from warehouse.connection import WarehouseError
 
     if csv_output and json_output:
         fail("give --csv or --json, not both")
     try:
-        con = connect(db_path(db), read_only=True)
-        try:
-            found = search_warehouse(con, query, year_from=year_from, year_to=year_to, department=department)
-            pages = lineages_with_pages(con) if out else set()
-        finally:
-            con.close()
+        found = ipplans.search(query, year_from=year_from, year_to=year_to, department=department, db=db)
     except (SearchError, WarehouseError) as exc:
         fail(str(exc))
     if out:
-        _write_search_page(query, found, pages, out, lang.value)
+        _write_search_page(query, found, db, out, lang.value)
     elif json_output:
         print(json.dumps(search_json(found), ensure_ascii=False, indent=2))
     elif csv_output:
@@ -73,12 +68,17 @@ def search(query: Annotated[str, typer.Argument(help="A phrase or a document nam
         _search_table(query, found)
 
 
-def _write_search_page(query: str, found: list[LineageHits], pages: set[str], out: Path, lang: str) -> None:
+def _write_search_page(query: str, found: list[LineageHits], db: Path | None, out: Path, lang: str) -> None:
     """The result as a report page beside the other reports, linking each line to its history page."""
     from flows.report_files import write_report_files
+    from flows.workspace import Workspace
     from transforms.reports.search_page import render_search_page
     from transforms.search import parse_query
+    from warehouse.analysis import lineages_with_pages
+    from warehouse.connection import open as open_warehouse
 
+    with open_warehouse(Workspace.at(db).db, "read") as con:
+        pages = lineages_with_pages(con)
     for path in write_report_files([render_search_page(parse_query(query), found, pages, lang)], out):
         data_console().print(f"  wrote {path}")
 
@@ -130,16 +130,12 @@ def history(reference: Annotated[str, typer.Argument(metavar="PLAN:TASK", help="
 
     Example: ipplans history 2016:1
     """
+    import ipplans
     from transforms.history import HistoryError
-    from warehouse.analysis import history as read_history
-    from warehouse.connection import WarehouseError, connect
+    from warehouse.connection import WarehouseError
 
     try:
-        con = connect(db_path(db), read_only=True)
-        try:
-            found = read_history(con, reference)
-        finally:
-            con.close()
+        found = ipplans.history(reference, db=db)
     except (HistoryError, WarehouseError) as exc:
         fail(str(exc))
     if json_output:

@@ -1,8 +1,8 @@
 """CLI commands `ipplans departments` and `ipplans department NAME`.
 
-Thin wrappers: each command calls one library function (`DepartmentRegistry.departments_in`,
-`DepartmentRegistry.find`, `warehouse.departments.unknown_departments`) and prints the result as a
-rich table. This is the only department module that imports typer or rich.
+Thin calls of `ipplans.departments` and `ipplans.department` (`DepartmentRegistry.departments_in`,
+`DepartmentRegistry.find`, `warehouse.departments.unknown_departments`), printed as rich tables.
+This is the only department module that imports typer or rich.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.commands.options import DbOption, db_path
+from flows.commands.options import DbOption
 from sources.registry import load_department_registry
 from transforms.departments import Department, DepartmentRegistry, LineageEdge
-from warehouse.connection import connect
 
 
 def register(app: typer.Typer) -> None:
@@ -33,19 +32,14 @@ def departments(year: YearOption = None, unknown: UnknownOption = False, db: DbO
 
     Example: ipplans departments --year 2016
     """
-    console = Console(markup=False)  # names and notes are data, not rich markup
-    if unknown:
-        from warehouse.departments import unknown_departments  # pandas: only when the warehouse is read
+    import ipplans
 
-        con = connect(db_path(db), read_only=True)
-        try:
-            console.print(_unknown_table(unknown_departments(con)))
-        finally:
-            con.close()
-        return
-    registry = load_department_registry()
-    listed = registry.departments_in(year) if year is not None else registry.departments()
-    console.print(_registry_table(registry, listed, year))
+    console = Console(markup=False)  # names and notes are data, not rich markup
+    listed = ipplans.departments(year=year, unknown=unknown, db=db)
+    if unknown:
+        console.print(_unknown_table(listed))
+    else:
+        console.print(_registry_table(load_department_registry(), listed, year))
 
 
 def department(
@@ -56,14 +50,15 @@ def department(
 
     Example: ipplans department 工商总局 --year 2016
     """
+    import ipplans
+
     console = Console(markup=False)
-    registry = load_department_registry()
-    found = registry.find(name, year)
+    found = ipplans.department(name, year=year)
     if found is None:
         when = f" in {year}" if year is not None else ""
         Console(stderr=True).print(f"error: no department is called {name!r}{when}", style="red", markup=False)
         raise typer.Exit(code=1)
-    console.print(_profile_table(registry, found))
+    console.print(_profile_table(load_department_registry(), found))
 
 
 def _registry_table(registry: DepartmentRegistry, listed: list[Department], year: int | None) -> Table:

@@ -3,7 +3,7 @@
     ipplans export --xlsx ipplans.xlsx     plans, tasks, lineages and one sheet per pair of plans
     ipplans export --csv exports/          the same tables, one UTF-8 CSV file (with BOM) each
 
-A thin wrapper around `flows.export_files.export`; no Prefect or Great Expectations.
+A thin call of `ipplans.export` (`flows.export_files.export`); no Prefect or Great Expectations.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ def export(xlsx: XlsxOption = None, csv: CsvDirOption = None, db: DbOption = Non
 
     Example: ipplans export --xlsx ipplans.xlsx --csv exports
     """
-    from flows.export_files import export as export_files
+    import ipplans
     from warehouse.connection import WarehouseError
 
     if xlsx is None and csv is None:
         fail("give --xlsx FILE, --csv DIR, or both")
     try:
-        paths = export_files(db, xlsx=xlsx, csv_dir=csv)
+        paths = ipplans.export(xlsx=xlsx, csv=csv, db=db)
     except (WarehouseError, OSError) as exc:
         fail(str(exc))
     console = data_console()

@@ -1,9 +1,10 @@
 """CLI commands about task lineages: `link`, `lineage`, `explain`, `review`, `evaluate`.
 
-Thin wrappers: `link` runs the `link-plans` flow (flows/link.py); the others read the
-warehouse read-only and call one library function (`warehouse.links.read_lineage_by_source`,
-`transforms.matching.explain.explain_link`, `warehouse.links.read_review`,
-`transforms.matching.evaluation.evaluate_gold` and `gold_comparison`, matcher beside baseline).
+Thin calls of `ipplans.link` (the `link` flow, flows/link.py), `ipplans.lineage`
+(`warehouse.links.read_lineage_by_source`), `ipplans.explain` (`transforms.matching.explain.explain_link`)
+and `ipplans.review` (`warehouse.links.read_review`), printed as tables; `evaluate` reads the warehouse
+itself and calls `transforms.matching.evaluation.evaluate_gold` and `gold_comparison` (matcher beside
+baseline).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import typer
 from rich.table import Table
 
 from flows.commands.options import DbOption, TemporaryServerOption, data_console, db_path, fail, print_csv
-from flows.queries import read_only
+from warehouse.connection import open as open_warehouse
 
 OverridesOption = Annotated[Path | None, typer.Option(
     "--overrides", help="Curated link decisions (default: link_overrides.csv beside the DuckDB file)")]
@@ -49,17 +50,21 @@ def link(
     link_overrides.csv, or with --rebuild after upgrading ipplans.
     Example: ipplans link --rebuild
     """
-    from flows.runtime import run_link
-    from warehouse.connection import WarehouseError, require_warehouse
+    import ipplans
+    from flows.commands.summaries import print_line, print_link_summary, print_ui, progress_bars
+    from warehouse.connection import WarehouseError
 
-    path = db_path(db)
     try:
-        require_warehouse(path)  # else the flow would create an empty warehouse and link nothing
-    except WarehouseError as error:
+        with progress_bars() as progress:
+            summary = ipplans.link(db=db, overrides=overrides, rebuild=rebuild, temporary_server=temporary_server,
+                                   progress=progress)
+    except WarehouseError as error:  # e.g. no warehouse yet: the flow would create an empty one and link nothing
         fail(str(error))
-    summary = run_link(path, overrides=overrides, rebuild=rebuild, temporary_server=temporary_server)
-    if summary is None:
-        raise typer.Exit(1)
+    except Exception as error:  # noqa: BLE001 — the flow failed: said by step, as every flow command does
+        print_line(f"FAILED   link: {error}", style="red", stderr=True)
+        raise typer.Exit(1) from error
+    print_link_summary(summary)
+    print_ui(summary)
 
 
 def lineage(
@@ -70,10 +75,9 @@ def lineage(
 
     Example: ipplans lineage --csv > lineage.csv
     """
-    from warehouse.links import read_lineage_by_source
+    import ipplans
 
-    with read_only(db_path(db)) as con:
-        rows = read_lineage_by_source(con)
+    rows = ipplans.lineage(db=db)
     if csv:
         print_csv(list(rows.columns), rows.itertuples(index=False))
         return
@@ -102,19 +106,12 @@ def explain(
 
     Example: ipplans explain 2016:1 2020:22
     """
-    from sources.registry import load_department_registry
-    from transforms.matching.explain import explain_link
-    from transforms.matching.overrides import parse_overrides
-    from warehouse.links import read_tasks_frame
+    import ipplans
 
-    (from_plan, from_task), (to_plan, to_task) = _task_ref(earlier), _task_ref(later)
-    path = db_path(db)
-    decisions_file = overrides or Path(path).parent / "link_overrides.csv"
-    decisions = parse_overrides(decisions_file.read_text(encoding="utf-8-sig")) if decisions_file.is_file() else []
-    with read_only(path) as con:
-        tasks = read_tasks_frame(con, load_department_registry())
+    for reference in (earlier, later):
+        _task_ref(reference)  # a usage error, said as typer says them
     try:
-        found = explain_link(tasks, from_plan, from_task, to_plan, to_task, overrides=decisions)
+        found = ipplans.explain(earlier, later, db=db, overrides=overrides)
     except (KeyError, ValueError) as error:
         fail(str(error.args[0] if error.args else error))
     _console().print(_explain_table(found))
@@ -147,10 +144,9 @@ def review(db: DbOption = None) -> None:
     Record decisions in link_overrides.csv (from_plan,from_task,to_plan,to_task,decision,note).
     Example: ipplans review
     """
-    from warehouse.links import read_review
+    import ipplans
 
-    with read_only(db_path(db)) as con:
-        rows = read_review(con)
+    rows = ipplans.review(db=db)
     table = Table(title=f"Links to review ({len(rows)})")
     for column in ("earlier", "later", "score", "kind", "shared titles", "earlier text", "later text"):
         table.add_column(column, overflow="fold")
@@ -180,7 +176,7 @@ def evaluate(
 
     if not gold.is_file():
         fail(f"no gold file at {gold}")
-    with read_only(db_path(db)) as con:
+    with open_warehouse(db_path(db), "read") as con:
         source_tasks, lineage_rows = read_source_tasks(con), read_previous_lineage(con)
         tasks = read_tasks_frame(con, load_department_registry())
     labels = _match_file_names(read_gold(gold.read_text(encoding="utf-8-sig")), set(source_tasks["source"]))

@@ -26,9 +26,10 @@ LangOption = Annotated[Lang, typer.Option("--lang", help="Language of report lab
 
 
 def db_path(db: Path | None) -> Path:
-    from warehouse.connection import default_db_path
+    """The warehouse file `--db` names (the Workspace's rule: $IPPLANS_DB or data/ipplans.duckdb)."""
+    from flows.workspace import Workspace
 
-    return db or default_db_path()
+    return Workspace.at(db).db
 
 
 def printable(text: str) -> str:

@@ -1,21 +1,19 @@
 """CLI command `ipplans validate`: re-run the data-quality suites on what the warehouse holds.
 
-A thin wrapper around `expectations.gate.validate_loaded` and `check_links`; it prints one
-row per suite run that passed, and one row per expectation that failed or warned, with
-example rows. Exit code 1 when a blocking expectation fails.
+A thin call of `ipplans.validate` (`expectations.gate.validate_loaded`, `check_links`,
+`check_link_state`); it prints one row per suite run that passed, and one row per expectation
+that failed or warned, with example rows. Exit code 1 when a blocking expectation fails.
 """
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.commands.options import DbOption, data_console, db_path
-from flows.queries import read_only
+from flows.commands.options import DbOption, data_console
 
 if TYPE_CHECKING:  # pandas comes with it: only when a validation runs
     from expectations.reports import ValidationReport
@@ -38,20 +36,9 @@ def validate(
 
     Example: ipplans validate --docs
     """
-    from expectations.gate import check_link_state, check_links, validate_loaded
-    from expectations.suites import results_dir_for
+    import ipplans
 
-    from expectations.worker import worker_running
-    from flows.server import validation_service
-
-    results_dir = results_dir_for(db_path(db)) if docs else None
-    # GX already imported in the service beside a running local server; the Data Docs are built here
-    service = None if docs else validation_service()
-    with worker_running(service) if service else nullcontext(), read_only(db_path(db)) as con:
-        reports = validate_loaded(con, plan, results_dir=results_dir)
-        if plan is None:
-            reports.append(check_links(con, results_dir=results_dir))
-            reports.append(check_link_state(con))
+    reports, data_docs = ipplans.validate(plan, db=db, docs=docs)
     console = _console()
     if plan is not None and not reports:
         Console(stderr=True).print(f"error: no plan {plan!r} in the warehouse (see `ipplans plans`)",
@@ -59,10 +46,8 @@ def validate(
         raise typer.Exit(1)
     console.print(_table(reports))
     console.print(_summary(reports))
-    if docs:
-        from expectations.suites import build_data_docs
-
-        console.print(f"Data Docs: {build_data_docs(results_dir)}", soft_wrap=True)  # a path to copy: never wrapped
+    if data_docs is not None:
+        console.print(f"Data Docs: {data_docs}", soft_wrap=True)  # a path to copy: never wrapped
     if not all(report.success for report in reports):
         raise typer.Exit(1)
 

@@ -1,6 +1,6 @@
 """CLI command `ipplans remove SOURCE`: take a source loaded by mistake out again.
 
-A thin wrapper around the `remove-source` flow (flows/remove.py), run like every flow command.
+A thin call of `ipplans.remove`, which runs the `remove` flow (flows/remove.py) like every flow command.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from flows.commands.options import DbOption, TemporaryServerOption, db_path, fail
+from flows.commands.options import DbOption, TemporaryServerOption, fail
 
 
 def register(app: typer.Typer) -> None:
@@ -28,12 +28,20 @@ def remove(
 
     Example: ipplans remove 2016.showlaw.txt
     """
-    from flows.runtime import run_remove
+    import ipplans
+    from flows.commands.summaries import print_line, print_link_summary, print_ui
     from warehouse.connection import WarehouseError
 
     try:
-        summary = run_remove(source, db_path(db), overrides=overrides, temporary_server=temporary_server)
+        summary = ipplans.remove(source, db=db, overrides=overrides, temporary_server=temporary_server)
     except (WarehouseError, LookupError) as error:
         fail(str(error))
-    if summary is None:
-        raise typer.Exit(1)
+    except Exception as error:  # noqa: BLE001 — the flow failed: said by step, as every flow command does
+        print_line(f"FAILED   remove: {error}", style="red", stderr=True)
+        raise typer.Exit(1) from error
+    removed = summary.removed
+    what = (f"and plan {removed.plan_id}, its last copy" if removed.plan_removed
+            else f"plan {removed.plan_id} merged again from {removed.copies_left} copies")
+    print_line(f"removed  {removed.source_name} ({what})")
+    print_link_summary(summary.links)
+    print_ui(summary)

@@ -1,8 +1,8 @@
 """CLI command `ipplans report`: year-over-year reports as Markdown and self-contained HTML.
 
-    ipplans report 2016 2020          one pair of plans (plain Python: flows.report_files.write_pair_report)
-    ipplans report --all              every pair of neighbouring plans + the overview, published as
-                                      Prefect artifacts too (the flow flows.reports.publish_reports)
+    ipplans report 2016 2020          one pair of plans, without Prefect (ipplans.report("2016", "2020"))
+    ipplans report --all              every pair of neighbouring plans + the overview, then published as
+                                      Prefect artifacts (the report and publish flows: ipplans.report(all_pairs=True))
 
 Files go to `--out DIR`, by default `reports/` under the current directory.
 """
@@ -15,9 +15,8 @@ from typing import Annotated
 import typer
 
 from flows.commands.options import DbOption, Lang, LangOption, TemporaryServerOption, data_console, fail
+from flows.workspace import DEFAULT_REPORTS as DEFAULT_OUT
 from warehouse.connection import WarehouseError
-
-DEFAULT_OUT = Path("reports")  # the same default as flows.report_files (imported only when a report is written)
 
 
 def register(app: typer.Typer) -> None:
@@ -39,33 +38,15 @@ def report(from_plan: FromArgument = None, to_plan: ToArgument = None, all_pairs
 
     Example: ipplans report 2016 2020 --out reports
     """
-    if all_pairs and (from_plan or to_plan):
-        fail("give two plans or --all, not both")
-    if not all_pairs and not (from_plan and to_plan):
-        fail("give two plans (ipplans report FROM TO) or --all")
-    artifact_keys: list[str] = []
-    try:
-        if all_pairs:
-            paths, artifact_keys = _publish_all(db, out, lang.value, temporary_server)
-        else:
-            from flows.report_files import write_pair_report
+    import ipplans
 
-            paths = [str(path) for path in write_pair_report(db, from_plan, to_plan, out, lang.value)]
-    except WarehouseError as exc:
+    try:
+        summary = ipplans.report(from_plan, to_plan, all_pairs=all_pairs, db=db, out=out, lang=lang.value,
+                                 temporary_server=temporary_server)
+    except (ValueError, WarehouseError) as exc:
         fail(str(exc))
     console = data_console()
-    for path in paths:
+    for path in summary.paths:
         console.print(f"  wrote {path}")
-    if artifact_keys:
-        console.print(f"  Prefect artifacts: {', '.join(artifact_keys)}")
-
-
-def _publish_all(db: Path | None, out: Path, lang: str, temporary_server: bool) -> tuple[list[str], list[str]]:
-    """The publish-reports flow, with Prefect set up as for every CLI run."""
-    from flows.runtime import prefect_for_cli
-
-    with prefect_for_cli(temporary_server):
-        from flows.reports import publish_reports
-
-        summary = publish_reports(db=str(db) if db else None, out=str(out), lang=lang)
-    return summary.paths, summary.artifact_keys
+    if summary.artifact_keys:
+        console.print(f"  Prefect artifacts: {', '.join(summary.artifact_keys)}")

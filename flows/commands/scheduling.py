@@ -1,6 +1,6 @@
 """CLI command `ipplans serve`: register the scheduled deployments and run them.
 
-Thin wrapper around `flows.serve.serve`. Prefect is imported only when the command
+A thin call of `ipplans.serve` (`flows.serve.serve`). Prefect is imported only when the command
 runs, so registering this command costs the read-only commands nothing.
 """
 
@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from flows.commands.options import DbOption, Lang, LangOption, db_path
+from flows.commands.options import DbOption, Lang, LangOption
 
 OutOption = Annotated[Path | None, typer.Option(help="Report folder (default: reports/ under the current directory)")]
 InboxOption = Annotated[Path | None, typer.Option(help="Inbox folder (default: inbox/ beside the DuckDB file)")]
@@ -28,11 +28,10 @@ def serve(db: DbOption = None, out: OutOption = None, inbox: InboxOption = None,
 
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api ipplans serve
     """
-    from flows.serve import serve as serve_deployments
+    import ipplans
 
     try:
-        serve_deployments(db_path(db), out=out, inbox=inbox, catalogue_file=catalogue_file,
-                          lang=lang.value)
+        ipplans.serve(db=db, out=out, inbox=inbox, catalogue_file=catalogue_file, lang=lang.value)
     except (RuntimeError, ImportError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -1,7 +1,7 @@
 """CLI commands `ipplans server start|stop|status`: the local Prefect server (flows/server.py).
 
-Thin wrappers around `flows.server.server_start`, `server_stop` and `server_status`; Prefect is
-never imported here (the server runs in its own process).
+Thin calls of `ipplans.server_start`, `server_stop` and `server_status` (flows/server.py); Prefect
+is never imported here (the server runs in its own process).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ def start(port: PortOption = None) -> None:
 
     Example: ipplans server start --port 4200
     """
-    from flows.server import ServerError, server_start, server_status
+    from flows.server import ServerError
+    from ipplans import server_start, server_status
 
     if server_status(port).healthy:
         data_console().print(f"already running: {server_status(port).describe()}")
@@ -48,7 +49,7 @@ def stop() -> None:
 
     Example: ipplans server stop
     """
-    from flows.server import server_stop
+    from ipplans import server_stop
 
     stopped = server_stop()
     if stopped is None:
@@ -63,7 +64,7 @@ def status(port: PortOption = None) -> None:
 
     Example: ipplans server status
     """
-    from flows.server import server_status
+    from ipplans import server_status
 
     found = server_status(port)
     data_console().print(found.describe())

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from flows.steps import load_registry_and_catalogue
+from sources.catalogue import load_catalogue
+from sources.registry import load_department_registry
 from sources.inputs import bundled_sample
 from sources.read import read_source
 from tests.conftest import RUN_HISTORY_TABLES, warehouse_checksums
@@ -54,7 +55,7 @@ def content(db: Path) -> dict[str, list]:
 
 def load_files(db: Path, *paths: Path) -> None:
     """Load plans without Prefect: the same prepare + write an ingest does, minus the gate."""
-    registry, catalogue = load_registry_and_catalogue()
+    registry, catalogue = load_department_registry(), load_catalogue()
     con = connect(db)
     try:
         for path in paths:
@@ -64,18 +65,18 @@ def load_files(db: Path, *paths: Path) -> None:
 
 
 def link_files(db: Path) -> None:
-    """Link what is loaded without Prefect: the steps of the link-plans flow, minus the link suite."""
-    from flows.steps import match, read_link_inputs, write_links
+    """Link what is loaded without Prefect: the steps of the link flow, minus the link suite."""
+    from transforms.matching.matcher import match_plans
     from warehouse.link_state import link_fingerprint, record_linked
+    from warehouse.links import read_previous_lineage, read_prior_matching, read_tasks_frame, write_match_result
     from warehouse.load import transaction
 
-    registry, _ = load_registry_and_catalogue()
     con = connect(db)
     try:
-        tasks, previous_lineage, prior = read_link_inputs(con, registry)
-        result = match(tasks, previous_lineage, [], prior)
+        result = match_plans(read_tasks_frame(con, load_department_registry()), read_previous_lineage(con), [],
+                             prior=read_prior_matching(con))
         with transaction(con):
-            write_links(con, result)
+            write_match_result(con, result)
             record_linked(con, link_fingerprint(con, ""))
     finally:
         con.close()

@@ -15,7 +15,8 @@ from expectations.batches import Batch
 from expectations.gate import QualityError, check_plan_load, validate_loaded
 from expectations.reports import QualityWarning
 from expectations.suites import PROJECT_DIR, build_data_docs, run_batch
-from flows.steps import load_registry_and_catalogue
+from sources.catalogue import load_catalogue
+from sources.registry import load_department_registry
 from sources.inputs import bundled_sample
 from sources.read import read_source
 from tests.expectations.helpers import load_files
@@ -40,7 +41,7 @@ EXPECTED_WARNINGS = {
 
 
 def _prepare(con, path) -> PlanLoad:
-    registry, catalogue = load_registry_and_catalogue()
+    registry, catalogue = load_department_registry(), load_catalogue()
     return prepare_load(con, parse_plan(read_source(path), catalogue), registry)
 
 

@@ -210,9 +210,11 @@ def test_two_copies_with_megabyte_tasks_load_with_the_difference_recorded_by_len
 
 def _pipeline(db: Path, inbox: Path):
     from flows.pipeline import PipelineFailed, pipeline
+    from flows.settings import RunSettings
+    from flows.workspace import Workspace
 
     try:
-        return pipeline(db=str(db), inbox=str(inbox), reports=False)
+        return pipeline(RunSettings(reports="never"), Workspace.at(db, inbox=inbox))
     except PipelineFailed as failed:
         return failed.summary
 

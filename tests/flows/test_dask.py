@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from flows.ingest import ingest_sources
+from flows.ingest import ingest
+from flows.settings import RunSettings
+from flows.workspace import Workspace
 from warehouse.connection import connect
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
@@ -21,7 +23,7 @@ def test_ingest_runs_read_and_parse_on_dask(prefect_server, db_path, shared_plan
                                             "dashboard_address": None})
     files = [str(shared_plans / name) for name in ("2016.showlaw.txt", "2021-2022.cnipa.txt", "2021-2022.izubei.txt")]
     sources = [*files, plan_site.url("/plans/2019.html"), plan_site.url("/missing.html")]
-    summary = ingest_sources.with_options(task_runner=runner)(sources, db=str(db_path))
+    summary = ingest.with_options(task_runner=runner)(sources, Workspace.at(db_path))
     assert [(r.source_name, r.status) for r in summary.results] == [
         ("2016.showlaw.txt", "loaded"), ("2021-2022.cnipa.txt", "loaded"), ("2021-2022.izubei.txt", "loaded"),
         ("2019.html", "loaded")]
@@ -41,8 +43,9 @@ def test_pipeline_sends_read_and_parse_to_a_running_dask_scheduler(prefect_serve
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp",
                       dashboard_address=None) as cluster:
         try:
-            summary = pipeline(paths=[str(shared_plans / "2016.showlaw.txt")], db=str(db_path),
-                               out=str(db_path.parent / "reports"), dask=cluster.scheduler_address)
+            summary = pipeline(RunSettings(paths=(str(shared_plans / "2016.showlaw.txt"),),
+                                           dask=cluster.scheduler_address),
+                               Workspace.at(db_path, reports=db_path.parent / "reports"))
         except PipelineFailed as failed:  # a later step's failure is not what this test is about
             summary = failed.summary
         assert cluster.scheduler.transition_counter > 0  # the scheduler did receive work

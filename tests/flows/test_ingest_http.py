@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.ingest import ingest_sources
+from flows.ingest import ingest as ingest_flow
+from flows.workspace import Workspace
 from tests.conftest import warehouse_checksums
 from tests.flows.conftest import FAST_POLICY, PLAN_2019, Page, html_page, task_runs_of
 from warehouse.connection import connect
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.prefect
 
 
 def ingest(db, *urls, **options):
-    return ingest_sources(list(urls), db=str(db), fetch_policy=FAST_POLICY, **options)
+    return ingest_flow(list(urls), Workspace.at(db), fetch_policy=FAST_POLICY, **options)
 
 
 def plan_tasks(db) -> dict[str, int]:
@@ -30,19 +31,19 @@ def plan_tasks(db) -> dict[str, int]:
 
 def test_pages_are_loaded_then_skipped_unchanged_without_parsing(prefect_server, plan_site, db_path):
     urls = [plan_site.url("/plans/2020.html"), plan_site.url("/plans/2019.html")]
-    first = ingest_sources(urls, db=str(db_path), fetch_policy=FAST_POLICY, return_state=True)
+    first = ingest_flow(urls, Workspace.at(db_path), fetch_policy=FAST_POLICY, return_state=True)
     assert [(r.source_name, r.status) for r in first.result().results] == [("2020.html", "loaded"),
                                                                            ("2019.html", "loaded")]
     assert plan_tasks(db_path) == {"2019": 3, "2020": 100}
     assert sum(name.startswith("parse") for name in task_runs_of(first, "parse", 2)) == 2
 
-    second = ingest_sources(urls, db=str(db_path), fetch_policy=FAST_POLICY, return_state=True)
+    second = ingest_flow(urls, Workspace.at(db_path), fetch_policy=FAST_POLICY, return_state=True)
     summary = second.result()
     assert summary.ok and summary.results == [] and not summary.changed
     assert [(s.source_name, s.reason) for s in summary.skipped] == [("2020.html", "already in the warehouse"),
                                                                     ("2019.html", "already in the warehouse")]
-    names = task_runs_of(second, "read", 2)
-    assert sum(name.startswith("read") for name in names) == 2
+    names = task_runs_of(second, "fetch", 2)
+    assert sum(name.startswith("fetch") for name in names) == 2
     assert not any(name.startswith(("parse", "prepare-load", "load")) for name in names)
 
 

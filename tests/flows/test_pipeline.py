@@ -13,6 +13,8 @@ import json
 import pytest
 
 from flows.pipeline import PipelineFailed, pipeline
+from flows.settings import RunSettings
+from flows.workspace import Workspace
 from sources.inbox import pending
 from tests.flows.conftest import FAST_POLICY
 from warehouse.connection import connect
@@ -20,10 +22,10 @@ from warehouse.connection import connect
 pytestmark = pytest.mark.prefect
 
 
-def run(db, **options):
+def run(db, **settings):
     """The pipeline's summary, also from a run that ended in PipelineFailed."""
     try:
-        return pipeline(db=str(db), out=str(db.parent / "reports"), fetch_policy=FAST_POLICY, **options)
+        return pipeline(RunSettings(**settings), Workspace.at(db, reports=db.parent / "reports"), FAST_POLICY)
     except PipelineFailed as failed:
         return failed.summary
 

@@ -1,4 +1,4 @@
-"""`publish_reports` on a real Prefect server, and `ipplans report` on the real plans."""
+"""The report and publish flows on a real Prefect server, and `ipplans report` on the real plans."""
 
 from __future__ import annotations
 
@@ -39,10 +39,13 @@ def read_artifacts(keys: list[str]) -> dict[str, object]:
 
 
 @pytest.mark.prefect
-def test_publish_reports_writes_files_and_artifacts(prefect_server, real_db, tmp_path):
-    from flows.reports import publish_reports
+def test_report_then_publish_writes_files_and_artifacts(prefect_server, real_db, tmp_path):
+    from flows.publish import publish
+    from flows.report import report
+    from flows.workspace import Workspace
 
-    summary = publish_reports(db=str(real_db), out=str(tmp_path), lang="zh")
+    summary = report(Workspace.at(real_db, reports=tmp_path), "zh")
+    summary.artifact_keys = publish(summary.reports, "zh")
     expected = {f"{stem}{suffix}" for stem in [*PAIR_FILES, "overview"] for suffix in (".md", ".html")}
     pages = [Path(path) for path in summary.paths if Path(path).parent == tmp_path]
     assert {page.name for page in pages} == expected

@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 IPPLANS = str(Path(sys.executable).with_name("ipplans"))  # the console script of this venv
-DEPLOYMENTS = {"pipeline/daily": "0 6 * * *", "publish-reports/weekly": "0 7 * * 1"}
+DEPLOYMENTS = {"pipeline/daily": "0 6 * * *", "pipeline/weekly": "0 7 * * 1"}
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
@@ -86,8 +86,9 @@ def test_ipplans_serve_registers_the_scheduled_deployments(prefect_server, tmp_p
     for name, cron in DEPLOYMENTS.items():
         assert [s.schedule.cron for s in deployments[name].schedules] == [cron]
         assert name.split("/")[1] in listing
-    assert deployments["pipeline/daily"].parameters["catalogue"] is True
-    assert deployments["pipeline/daily"].parameters["db"] == str(tmp_path / "w.duckdb")
+    assert deployments["pipeline/daily"].parameters["settings"]["catalogue"] is True
+    assert deployments["pipeline/daily"].parameters["workspace"]["db"] == str(tmp_path / "w.duckdb")
+    assert deployments["pipeline/weekly"].parameters["settings"] == {"inbox": False, "reports": "always", "lang": "zh"}
 
 
 def test_serve_without_a_server_says_what_to_do(tmp_path):

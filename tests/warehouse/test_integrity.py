@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.commands import register_all
-from flows.steps import load_registry_and_catalogue
+from sources.catalogue import load_catalogue
+from sources.registry import load_department_registry
 from sources.inputs import bundled_sample
 from sources.read import read_source
 from tests import plan_copies
@@ -86,7 +87,7 @@ def test_a_full_copy_takes_over_from_an_excerpt_loaded_before_it(db_path, tmp_pa
 # The quality gate on the merged plan ---------------------------------------------------------
 
 def _load_of(con, path: Path):
-    registry, catalogue = load_registry_and_catalogue()
+    registry, catalogue = load_department_registry(), load_catalogue()
     return prepare_load(con, parse_plan(read_source(path), catalogue), registry, catalogue)
 
 

@@ -3,8 +3,8 @@
     render_pair_report(PairReport, lang) -> RenderedReport   two plans side by side
     render_overview(Overview, lang) -> RenderedReport        all plans over the years
 
-`warehouse.reports` reads the input dataclasses from the report views; `flows.reports` writes
-the files and publishes them as Prefect artifacts. Templates: `transforms/reports/templates/`.
+`warehouse.reports` reads the input dataclasses from the report views; `flows.report` writes
+the files and `flows.publish` makes Prefect artifacts of them. Templates: `transforms/reports/templates/`.
 """
 
 from transforms.reports.labels import LANGS

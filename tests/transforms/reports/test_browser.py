@@ -19,6 +19,7 @@ from urllib.parse import unquote
 import pytest
 
 from flows.report_files import build_reports, data_docs_link, write_report_files
+from flows.workspace import Workspace
 from tests.transforms.reports.real_warehouse import build_real_warehouse
 from warehouse.connection import connect
 
@@ -53,7 +54,7 @@ def report_dir(real_db) -> Path:
     out = real_db.parent / "reports"
     con = connect(real_db, read_only=True)
     try:
-        reports = build_reports(con, "zh", data_docs=data_docs_link(real_db, out))
+        reports = build_reports(con, "zh", data_docs=data_docs_link(Workspace.at(real_db, reports=out)))
     finally:
         con.close()
     write_report_files(reports, out)
