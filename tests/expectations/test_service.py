@@ -22,9 +22,10 @@ from expectations.batches import load_batches
 from expectations.gate import QualityError, check_plan_load
 from expectations.suites import run_batches_here
 from expectations.worker import worker_running
-from flows.steps import load_registry_and_catalogue
+from sources.catalogue import load_catalogue
 from sources.inputs import bundled_sample
 from sources.read import read_source
+from sources.registry import load_department_registry
 from transforms.parse import parse_plan
 from warehouse.connection import connect
 from warehouse.load import prepare_load
@@ -48,7 +49,7 @@ def home(tmp_path):
 
 
 def _load(db_path):
-    registry, catalogue = load_registry_and_catalogue()
+    registry, catalogue = load_department_registry(), load_catalogue()
     con = connect(db_path)
     return con, prepare_load(con, parse_plan(read_source(bundled_sample()), catalogue), registry)
 
