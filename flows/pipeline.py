@@ -45,6 +45,7 @@ from warehouse.runs import recorded_run
 if TYPE_CHECKING:  # the report renderer (jinja2, transforms.reports): imported only when reports are written
     from flows.report_files import ReportSummary
 
+
 @dataclass
 class PipelineSummary:
     """What one pipeline run did; `ipplans run` prints it."""
