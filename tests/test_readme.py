@@ -124,3 +124,19 @@ def test_the_readme_python_examples_answer_on_a_real_warehouse(real_warehouse, t
     assert names["found"] and names["line"].lineage_id and names["body"].short_name
     assert names["copies"].columns[0] == "source_name"
     assert (tmp_path / "reports" / "2016_2020.html").is_file() and (tmp_path / "ipplans.xlsx").is_file()
+
+
+@pytest.mark.prefect
+@pytest.mark.gx
+def test_the_readme_python_example_of_the_commands_that_run_flows(prefect_server, shared_plans, tmp_path,
+                                                                   monkeypatch):
+    """The "Using it" block as written: ingest a plan (ingest and link flows), read it back, remove it."""
+    monkeypatch.setenv("IPPLANS_DB", str(tmp_path / "data" / "ipplans.duckdb"))
+    monkeypatch.chdir(ROOT)  # the example's paths are relative to the checkout, as in the README
+    [block] = [block for block in PYTHON_BLOCKS if "ipplans.remove(" in block]
+    names: dict = {}
+    exec(compile(block, "README.md", "exec"), names)
+    assert [row[0] for row in names["rows"]] == ["2016"] and names["columns"][0] == "plan_id"
+    import ipplans
+
+    assert ipplans.plans().rows == []  # removed again: its last copy
