@@ -19,7 +19,9 @@ the matcher are imported only by the functions that need them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flows.progress import SILENT, Progress
 from flows.queries import Rows, query
@@ -31,7 +33,7 @@ from warehouse.connection import open as open_warehouse
 PathLike = str | Path
 
 __all__ = ["run", "ingest", "link", "report", "remove", "plans", "tasks", "sources", "sql", "search", "history",
-           "lineage", "review", "explain", "validate", "export", "departments", "department", "serve",
+           "lineage", "review", "explain", "evaluate", "validate", "export", "departments", "department", "serve",
            "server_start", "server_stop", "server_status", "Rows", "Workspace", "RunSettings"]
 
 
@@ -210,6 +212,41 @@ def explain(earlier: str, later: str, *, db: PathLike | None = None, overrides: 
         tasks = read_tasks_frame(con, load_department_registry())
     return explain_link(tasks, from_plan, from_task, to_plan, to_task,
                         overrides=parse_overrides(workspace.overrides_text()))
+
+
+@dataclass
+class GoldEvaluation:
+    """`ipplans evaluate`: the stored lineages scored against a gold file, and what that was read from
+    (so other matchers can be scored on the same plans: `transforms.matching.evaluation.gold_comparison`)."""
+
+    stored: Any  # transforms.matching.evaluation.Evaluation: precision, recall, F1, misses
+    labels: Any  # the gold rows (DataFrame), file names matched to the sources ingested
+    source_tasks: Any  # every ingested file's tasks (DataFrame)
+    tasks: Any  # the matcher's input frame (DataFrame)
+
+
+def evaluate(gold: PathLike, *, db: PathLike | None = None, labelled_only: bool = False) -> GoldEvaluation:
+    """`ipplans evaluate GOLD`: precision, recall and F1 of the stored lineages against a gold CSV
+    (`transforms.matching.evaluation.evaluate_gold`; closed world within the labelled file pairs unless
+    `labelled_only`). The command also prints the matcher beside the reference baseline on `tasks`."""
+    from sources.registry import load_department_registry
+    from transforms.matching.evaluation import evaluate_gold, read_gold
+    from warehouse.links import read_previous_lineage, read_source_tasks, read_tasks_frame
+
+    with open_warehouse(Workspace.at(db).db, "read") as con:
+        source_tasks, lineage_rows = read_source_tasks(con), read_previous_lineage(con)
+        tasks = read_tasks_frame(con, load_department_registry())
+    labels = _match_file_names(read_gold(Path(gold).read_text(encoding="utf-8-sig")), set(source_tasks["source"]))
+    return GoldEvaluation(evaluate_gold(labels, source_tasks, lineage_rows, closed_world=not labelled_only),
+                          labels, source_tasks, tasks)
+
+
+def _match_file_names(gold, ingested: set[str]):
+    """Gold rows name files; ingested sources keep the name as given, which may include folders."""
+    by_base = {Path(name).name: name for name in ingested}
+    for column in ("left_file", "right_file"):
+        gold[column] = [name if name in ingested else by_base.get(Path(name).name, name) for name in gold[column]]
+    return gold
 
 
 def _task_reference(reference: str) -> tuple[str, str]:

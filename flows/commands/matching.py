@@ -2,9 +2,9 @@
 
 Thin calls of `ipplans.link` (the `link` flow, flows/link.py), `ipplans.lineage`
 (`warehouse.links.read_lineage_by_source`), `ipplans.explain` (`transforms.matching.explain.explain_link`)
-and `ipplans.review` (`warehouse.links.read_review`), printed as tables; `evaluate` reads the warehouse
-itself and calls `transforms.matching.evaluation.evaluate_gold` and `gold_comparison` (matcher beside
-baseline).
+`ipplans.review` (`warehouse.links.read_review`) and `ipplans.evaluate`
+(`transforms.matching.evaluation.evaluate_gold`), printed as tables; `evaluate` also prints the matcher
+beside the reference baseline on the same plans (`gold_comparison`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.commands.options import DbOption, TemporaryServerOption, data_console, db_path, fail, print_csv
-from warehouse.connection import open as open_warehouse
+from flows.commands.options import DbOption, TemporaryServerOption, data_console, fail, print_csv
 
 OverridesOption = Annotated[Path | None, typer.Option(
     "--overrides", help="Curated link decisions (default: link_overrides.csv beside the DuckDB file)")]
@@ -170,17 +169,12 @@ def evaluate(
 
     Example: ipplans evaluate ../shared/eval/gold_dev.csv
     """
-    from sources.registry import load_department_registry
-    from transforms.matching.evaluation import evaluate_gold, read_gold
-    from warehouse.links import read_previous_lineage, read_source_tasks, read_tasks_frame
+    import ipplans
 
     if not gold.is_file():
         fail(f"no gold file at {gold}")
-    with open_warehouse(db_path(db), "read") as con:
-        source_tasks, lineage_rows = read_source_tasks(con), read_previous_lineage(con)
-        tasks = read_tasks_frame(con, load_department_registry())
-    labels = _match_file_names(read_gold(gold.read_text(encoding="utf-8-sig")), set(source_tasks["source"]))
-    result = evaluate_gold(labels, source_tasks, lineage_rows, closed_world=not labelled_only)
+    found = ipplans.evaluate(gold, db=db, labelled_only=labelled_only)
+    result = found.stored
     console = _console()
     console.print(f"stored lineages: {result.summary()}")
     if len(result.misses):
@@ -191,7 +185,7 @@ def evaluate(
             table.add_row(f"{miss.left_file}:{miss.left_task}", f"{miss.right_file}:{miss.right_task}", miss.label,
                           miss.error, miss.note or "")
         console.print(table)
-    console.print(_comparison_table(labels, source_tasks, tasks, synthetic))
+    console.print(_comparison_table(found.labels, found.source_tasks, found.tasks, synthetic))
 
 
 def _comparison_table(labels, source_tasks, tasks, synthetic: int) -> Table:
@@ -219,11 +213,3 @@ def _comparison_table(labels, source_tasks, tasks, synthetic: int) -> Table:
     for row in rows:
         table.add_row(row["setting"], row["matcher"], f"{row['P']:.3f}", f"{row['R']:.3f}", f"{row['F1']:.3f}")
     return table
-
-
-def _match_file_names(gold, ingested: set[str]):
-    """Gold rows name files; ingested sources keep the name as given, which may include folders."""
-    by_base = {Path(name).name: name for name in ingested}
-    for column in ("left_file", "right_file"):
-        gold[column] = [name if name in ingested else by_base.get(Path(name).name, name) for name in gold[column]]
-    return gold
