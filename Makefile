@@ -13,6 +13,11 @@ UV := $(UV_VENV)/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON := python3
 export UV_PYTHON_DOWNLOADS := never
+# uv, unlike pip, compiles no bytecode at install, and with PYTHONDONTWRITEBYTECODE set (as many
+# containers set it) Python keeps none either: every command, the Prefect server and the GX service
+# would compile Prefect, GX and pandas from source again each time they start. Here Python keeps
+# what it compiles, so only the first process to import a module pays for it.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup run test bench lock check-lock clean
 
