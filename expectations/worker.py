@@ -75,6 +75,7 @@ def worker_running(service: tuple[Path, int] | None = None) -> Iterator[None]:
 
 def run_in_worker(batches, results_dir):
     """The reports of `suites.run_batches` computed in the worker, or None when no worker runs."""
+    global _worker
     with _lock:
         if _worker is None:
             return None
@@ -83,8 +84,12 @@ def run_in_worker(batches, results_dir):
             connection.send((batches, results_dir))
             ok, value = connection.recv()
         except (EOFError, OSError) as exc:
-            ended = "the validation service" if process is None else f"exit code {process.exitcode}"
-            raise RuntimeError(f"the Great Expectations worker process ended unexpectedly ({ended})") from exc
+            if process is None:  # the service ended (e.g. with its server): validate in this process instead
+                connection.close()
+                _worker = None
+                return None
+            raise RuntimeError(f"the Great Expectations worker process ended unexpectedly (exit code "
+                               f"{process.exitcode})") from exc
     if not ok:
         raise value
     return value

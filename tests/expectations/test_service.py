@@ -131,3 +131,11 @@ def test_stop_service_stops_it(home, owner):
     assert service.stop_service(home) == pid
     assert _gone(pid, within=1) and service.service_pid(home) is None
     assert service.stop_service(home) is None
+
+
+def test_a_command_whose_service_ends_meanwhile_validates_in_its_own_process(home, owner, db_path):
+    con, load = _load(db_path)
+    with worker_running(service=(home, owner.pid)):
+        service.stop_service(home)  # e.g. `ipplans server stop` while an ingest runs
+        assert check_plan_load(con, load) == []
+    con.close()
