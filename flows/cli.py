@@ -1,5 +1,5 @@
-"""The `ipplans` command line. Each command is a thin call of the `ipplans` function of the same
-name (`ipplans plans` → `ipplans.plans()`), then prints what it returned.
+"""The `ipplans` command line. Each command is a thin call of the `flows.api` function of the same
+name (`ipplans plans` → `api.plans()`), then prints what it returned.
 
 Commands that only read the warehouse (`plans`, `tasks`, `sql`, …) never import
 Prefect or Great Expectations; commands that run flows (`ingest`, `run`) do.
@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
-import ipplans
+from flows import api
 from flows.commands import register_all
 from flows.commands.options import (CsvOption, DbOption, Lang, LangOption, TemporaryServerOption, data_console,
                                     db_path, fail, print_csv)
@@ -77,7 +77,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Plan files (.md .txt
     Example: ipplans ingest ../shared/plans/2020.gov.md
     """
     with progress_bars() as progress:
-        summary = ipplans.ingest(paths, db=db, strict=strict, temporary_server=temporary_server, progress=progress)
+        summary = api.ingest(paths, db=db, strict=strict, temporary_server=temporary_server, progress=progress)
     print_run_summary(summary)
     _exit_on_failure(summary)
 
@@ -99,7 +99,7 @@ def run(paths: Annotated[list[str] | None, typer.Argument(help="More plan files 
     Example: ipplans run
     """
     with progress_bars() as progress:
-        summary = ipplans.run(paths or [], db=db, out=out, strict=strict, catalogue=catalogue,
+        summary = api.run(paths or [], db=db, out=out, strict=strict, catalogue=catalogue,
                               catalogue_file=catalogue_file, inbox=inbox, overrides=overrides, lang=lang.value,
                               dask=dask, temporary_server=temporary_server, progress=progress)
     print_run_summary(summary)
@@ -112,7 +112,7 @@ def plans(db: DbOption = None, csv: CsvOption = False) -> None:
 
     Example: ipplans plans
     """
-    _print(ipplans.plans(db=db), as_csv=csv)
+    _print(api.plans(db=db), as_csv=csv)
 
 
 @app.command()
@@ -122,7 +122,7 @@ def tasks(plan: Annotated[str, typer.Argument(help="Plan id, e.g. 2020 or 2021-2
 
     Example: ipplans tasks 2020
     """
-    found = ipplans.tasks(plan, db=db)
+    found = api.tasks(plan, db=db)
     if not found.rows:
         fail(f"no plan {plan!r} in the warehouse (see `ipplans plans`)")
     _print(found, as_csv=csv)
@@ -137,7 +137,7 @@ def sources(plan: Annotated[str | None, typer.Argument(help="Only this plan")] =
 
     Example: ipplans sources 2021-2022
     """
-    copies, differing = ipplans.sources(plan, db=db)
+    copies, differing = api.sources(plan, db=db)
     if differences:
         _print(differing, as_csv=csv)
         return
@@ -160,7 +160,7 @@ def sql(query: Annotated[str, typer.Argument(help="A SELECT over the documented 
     import duckdb
 
     try:
-        result = ipplans.sql(query, db=db)
+        result = api.sql(query, db=db)
     except duckdb.Error as exc:  # a damaged file is a WarehouseError naming it, reported by NamedErrors
         fail(f"query failed: {exc}")
     _print(result, as_csv=csv)

@@ -13,7 +13,7 @@ import duckdb
 
 
 class Rows(NamedTuple):
-    """A table: column names and rows (`columns, rows = ipplans.plans()`)."""
+    """A table: column names and rows (`columns, rows = api.plans()`)."""
 
     columns: list[str]
     rows: list[tuple]

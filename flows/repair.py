@@ -38,12 +38,12 @@ def link_half_done(db: Path, *, temporary_server: bool = False, announce=print) 
     plans = half_done_plans(db)
     if not plans:
         return True
-    import ipplans
+    from flows import api
 
     announce(f"plans {', '.join(plans)} were loaded but not linked (a run stopped before its link step): "
              "linking them first")
     try:
-        links = ipplans.link(db=db, temporary_server=temporary_server)
+        links = api.link(db=db, temporary_server=temporary_server)
     except Exception as exc:  # noqa: BLE001 — said, and the command stops (flows/cli.py)
         announce(f"FAILED   link: {exc}")
         return False

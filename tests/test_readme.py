@@ -69,25 +69,25 @@ def command_names() -> list[str]:
 
 def ipplans_calls(tree: ast.AST) -> list[ast.Call]:
     return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name) and node.func.value.id == "ipplans"]
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "api"]
 
 
 def test_every_command_is_a_function_of_the_same_name_shown_in_the_readme():
-    import ipplans
+    from flows import api
 
     names = command_names()
-    assert not [name for name in names if not callable(getattr(ipplans, name, None))]
+    assert not [name for name in names if not callable(getattr(api, name, None))]
     shown = {call.func.attr for block in PYTHON_BLOCKS for call in ipplans_calls(ast.parse(block))}
     assert not sorted(set(names) - shown), "commands without a Python call in README.md"
 
 
 def test_every_python_call_in_the_readme_fits_its_function():
-    """Each `ipplans.name(...)` names an exported function and its arguments bind to its signature;
+    """Each `api.name(...)` names an exported function and its arguments bind to its signature;
     each `from module import name` imports."""
     import importlib
     import inspect
 
-    import ipplans
+    from flows import api
 
     for block in PYTHON_BLOCKS:
         tree = ast.parse(block)
@@ -96,21 +96,21 @@ def test_every_python_call_in_the_readme_fits_its_function():
                 module = importlib.import_module(node.module)
                 assert all(hasattr(module, alias.name) for alias in node.names), ast.unparse(node)
         for call in ipplans_calls(tree):
-            assert call.func.attr in ipplans.__all__, ast.unparse(call)
-            signature = inspect.signature(getattr(ipplans, call.func.attr))
+            assert call.func.attr in api.__all__, ast.unparse(call)
+            signature = inspect.signature(getattr(api, call.func.attr))
             signature.bind(*(None for _ in call.args), **{keyword.arg: None for keyword in call.keywords})
 
 
 def test_the_readme_python_examples_answer_on_a_real_warehouse(real_warehouse, tmp_path, monkeypatch):
     """Every README statement calling a read-only function, run as written on the real plans' warehouse."""
-    import ipplans
+    from flows import api
 
     monkeypatch.setenv("IPPLANS_DB", str(real_warehouse))
     (tmp_path / "shared").symlink_to(ROOT.parent / "shared")  # the examples read ../shared/eval/…
     work = tmp_path / "checkout"  # reports, exports: written here
     work.mkdir()
     monkeypatch.chdir(work)
-    names: dict = {"ipplans": ipplans}
+    names: dict = {"api": api}
     ran = set()
     for block in PYTHON_BLOCKS:
         for statement in ast.parse(block).body:
@@ -133,10 +133,10 @@ def test_the_readme_python_example_of_the_commands_that_run_flows(prefect_server
     """The "Using it" block as written: ingest a plan (ingest and link flows), read it back, remove it."""
     monkeypatch.setenv("IPPLANS_DB", str(tmp_path / "data" / "ipplans.duckdb"))
     monkeypatch.chdir(ROOT)  # the example's paths are relative to the checkout, as in the README
-    [block] = [block for block in PYTHON_BLOCKS if "ipplans.remove(" in block]
+    [block] = [block for block in PYTHON_BLOCKS if "api.remove(" in block]
     names: dict = {}
     exec(compile(block, "README.md", "exec"), names)
     assert [row[0] for row in names["rows"]] == ["2016"] and names["columns"][0] == "plan_id"
-    import ipplans
+    from flows import api
 
-    assert ipplans.plans().rows == []  # removed again: its last copy
+    assert api.plans().rows == []  # removed again: its last copy

@@ -49,13 +49,13 @@ def search(query: Annotated[str, typer.Argument(help="A phrase or a document nam
 
     Example: ipplans search 商业秘密 --from 2016
     """
-    import ipplans
+    from flows import api
     from warehouse.connection import WarehouseError
 
     if csv_output and json_output:
         fail("give --csv or --json, not both")
     try:
-        found = ipplans.search(query, year_from=year_from, year_to=year_to, department=department, db=db)
+        found = api.search(query, year_from=year_from, year_to=year_to, department=department, db=db)
     except (SearchError, WarehouseError) as exc:
         fail(str(exc))
     if out:
@@ -130,12 +130,12 @@ def history(reference: Annotated[str, typer.Argument(metavar="PLAN:TASK", help="
 
     Example: ipplans history 2016:1
     """
-    import ipplans
+    from flows import api
     from transforms.history import HistoryError
     from warehouse.connection import WarehouseError
 
     try:
-        found = ipplans.history(reference, db=db)
+        found = api.history(reference, db=db)
     except (HistoryError, WarehouseError) as exc:
         fail(str(exc))
     if json_output:

@@ -32,10 +32,10 @@ def departments(year: YearOption = None, unknown: UnknownOption = False, db: DbO
 
     Example: ipplans departments --year 2016
     """
-    import ipplans
+    from flows import api
 
     console = Console(markup=False)  # names and notes are data, not rich markup
-    listed = ipplans.departments(year=year, unknown=unknown, db=db)
+    listed = api.departments(year=year, unknown=unknown, db=db)
     if unknown:
         console.print(_unknown_table(listed))
     else:
@@ -50,10 +50,10 @@ def department(
 
     Example: ipplans department 工商总局 --year 2016
     """
-    import ipplans
+    from flows import api
 
     console = Console(markup=False)
-    found = ipplans.department(name, year=year)
+    found = api.department(name, year=year)
     if found is None:
         when = f" in {year}" if year is not None else ""
         Console(stderr=True).print(f"error: no department is called {name!r}{when}", style="red", markup=False)

@@ -29,13 +29,13 @@ def export(xlsx: XlsxOption = None, csv: CsvDirOption = None, db: DbOption = Non
 
     Example: ipplans export --xlsx ipplans.xlsx --csv exports
     """
-    import ipplans
+    from flows import api
     from warehouse.connection import WarehouseError
 
     if xlsx is None and csv is None:
         fail("give --xlsx FILE, --csv DIR, or both")
     try:
-        paths = ipplans.export(xlsx=xlsx, csv=csv, db=db)
+        paths = api.export(xlsx=xlsx, csv=csv, db=db)
     except (WarehouseError, OSError) as exc:
         fail(str(exc))
     console = data_console()

@@ -49,13 +49,13 @@ def link(
     link_overrides.csv, or with --rebuild after upgrading ipplans.
     Example: ipplans link --rebuild
     """
-    import ipplans
+    from flows import api
     from flows.commands.summaries import print_line, print_link_summary, print_ui, progress_bars
     from warehouse.connection import WarehouseError
 
     try:
         with progress_bars() as progress:
-            summary = ipplans.link(db=db, overrides=overrides, rebuild=rebuild, temporary_server=temporary_server,
+            summary = api.link(db=db, overrides=overrides, rebuild=rebuild, temporary_server=temporary_server,
                                    progress=progress)
     except WarehouseError as error:  # e.g. no warehouse yet: the flow would create an empty one and link nothing
         fail(str(error))
@@ -74,9 +74,9 @@ def lineage(
 
     Example: ipplans lineage --csv > lineage.csv
     """
-    import ipplans
+    from flows import api
 
-    rows = ipplans.lineage(db=db)
+    rows = api.lineage(db=db)
     if csv:
         print_csv(list(rows.columns), rows.itertuples(index=False))
         return
@@ -105,12 +105,12 @@ def explain(
 
     Example: ipplans explain 2016:1 2020:22
     """
-    import ipplans
+    from flows import api
 
     for reference in (earlier, later):
         _task_ref(reference)  # a usage error, said as typer says them
     try:
-        found = ipplans.explain(earlier, later, db=db, overrides=overrides)
+        found = api.explain(earlier, later, db=db, overrides=overrides)
     except (KeyError, ValueError) as error:
         fail(str(error.args[0] if error.args else error))
     _console().print(_explain_table(found))
@@ -143,9 +143,9 @@ def review(db: DbOption = None) -> None:
     Record decisions in link_overrides.csv (from_plan,from_task,to_plan,to_task,decision,note).
     Example: ipplans review
     """
-    import ipplans
+    from flows import api
 
-    rows = ipplans.review(db=db)
+    rows = api.review(db=db)
     table = Table(title=f"Links to review ({len(rows)})")
     for column in ("earlier", "later", "score", "kind", "shared titles", "earlier text", "later text"):
         table.add_column(column, overflow="fold")
@@ -169,11 +169,11 @@ def evaluate(
 
     Example: ipplans evaluate ../shared/eval/gold_dev.csv
     """
-    import ipplans
+    from flows import api
 
     if not gold.is_file():
         fail(f"no gold file at {gold}")
-    found = ipplans.evaluate(gold, db=db, labelled_only=labelled_only)
+    found = api.evaluate(gold, db=db, labelled_only=labelled_only)
     result = found.stored
     console = _console()
     console.print(f"stored lineages: {result.summary()}")

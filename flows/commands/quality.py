@@ -36,9 +36,9 @@ def validate(
 
     Example: ipplans validate --docs
     """
-    import ipplans
+    from flows import api
 
-    reports, data_docs = ipplans.validate(plan, db=db, docs=docs)
+    reports, data_docs = api.validate(plan, db=db, docs=docs)
     console = _console()
     if plan is not None and not reports:
         Console(stderr=True).print(f"error: no plan {plan!r} in the warehouse (see `ipplans plans`)",

@@ -28,12 +28,12 @@ def remove(
 
     Example: ipplans remove 2016.showlaw.txt
     """
-    import ipplans
+    from flows import api
     from flows.commands.summaries import print_line, print_link_summary, print_ui
     from warehouse.connection import WarehouseError
 
     try:
-        summary = ipplans.remove(source, db=db, overrides=overrides, temporary_server=temporary_server)
+        summary = api.remove(source, db=db, overrides=overrides, temporary_server=temporary_server)
     except (WarehouseError, LookupError) as error:
         fail(str(error))
     except Exception as error:  # noqa: BLE001 — the flow failed: said by step, as every flow command does

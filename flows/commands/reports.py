@@ -1,8 +1,8 @@
 """CLI command `ipplans report`: year-over-year reports as Markdown and self-contained HTML.
 
-    ipplans report 2016 2020          one pair of plans, without Prefect (ipplans.report("2016", "2020"))
+    ipplans report 2016 2020          one pair of plans, without Prefect (api.report("2016", "2020"))
     ipplans report --all              every pair of neighbouring plans + the overview, then published as
-                                      Prefect artifacts (the report and publish flows: ipplans.report(all_pairs=True))
+                                      Prefect artifacts (the report and publish flows: api.report(all_pairs=True))
 
 Files go to `--out DIR`, by default `reports/` under the current directory.
 """
@@ -38,10 +38,10 @@ def report(from_plan: FromArgument = None, to_plan: ToArgument = None, all_pairs
 
     Example: ipplans report 2016 2020 --out reports
     """
-    import ipplans
+    from flows import api
 
     try:
-        summary = ipplans.report(from_plan, to_plan, all_pairs=all_pairs, db=db, out=out, lang=lang.value,
+        summary = api.report(from_plan, to_plan, all_pairs=all_pairs, db=db, out=out, lang=lang.value,
                                  temporary_server=temporary_server)
     except (ValueError, WarehouseError) as exc:
         fail(str(exc))

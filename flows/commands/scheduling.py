@@ -28,10 +28,10 @@ def serve(db: DbOption = None, out: OutOption = None, inbox: InboxOption = None,
 
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api ipplans serve
     """
-    import ipplans
+    from flows import api
 
     try:
-        ipplans.serve(db=db, out=out, inbox=inbox, catalogue_file=catalogue_file, lang=lang.value)
+        api.serve(db=db, out=out, inbox=inbox, catalogue_file=catalogue_file, lang=lang.value)
     except (RuntimeError, ImportError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -1,11 +1,11 @@
-"""ipplans from Python: one function per command, of the same name (`ipplans link` → `ipplans.link()`).
+"""ipplans from Python: one function per command, of the same name (`ipplans link` → `api.link()`).
 
-    import ipplans
+    from flows import api
 
-    ipplans.run()                                    # the main job, as `ipplans run`
-    ipplans.ingest(["../shared/plans/2016.showlaw.txt"], db="data/ipplans.duckdb")
-    columns, rows = ipplans.plans()                  # what `ipplans plans` prints
-    ipplans.report("2016", "2020", out="reports")
+    api.run()                                    # the main job, as `ipplans run`
+    api.ingest(["../shared/plans/2016.showlaw.txt"], db="data/ipplans.duckdb")
+    columns, rows = api.plans()                  # what `ipplans plans` prints
+    api.report("2016", "2020", out="reports")
 
 Each takes the command's options as keyword arguments (`db=` is `--db`, default `$IPPLANS_DB` or
 `data/ipplans.duckdb`) and returns what the command prints, as data: a summary of what a run did,
