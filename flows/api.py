@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from flows.progress import SILENT, Progress
-from flows.queries import Rows, query
 from flows.server import server_start, server_status, server_stop
 from flows.settings import RunSettings
 from flows.workspace import Workspace
+from warehouse import listings
 from warehouse.connection import open as open_warehouse
+from warehouse.listings import Rows
 
 PathLike = str | Path
 
@@ -135,30 +136,27 @@ def serve(*, db: PathLike | None = None, out: PathLike | None = None, inbox: Pat
 
 def plans(*, db: PathLike | None = None) -> Rows:
     """`ipplans plans`: one row per plan loaded."""
-    return _query(db, "select plan_id, title, doc_number, issued_on, task_count, complete, source_count, linked "
-                      "from plans order by period_start")
+    with open_warehouse(Workspace.at(db).db, "read") as con:
+        return listings.plans(con)
 
 
 def tasks(plan: str, *, db: PathLike | None = None) -> Rows:
     """`ipplans tasks PLAN`: the plan's tasks with their departments (no rows: no such plan)."""
-    return _query(db, "select task_key, task_no, text, departments, clause_form, truncated "
-                      "from tasks where plan_id = ? order by position", [plan])
+    with open_warehouse(Workspace.at(db).db, "read") as con:
+        return listings.tasks(con, plan)
 
 
 def sources(plan: str | None = None, *, db: PathLike | None = None) -> tuple[Rows, Rows]:
     """`ipplans sources [PLAN]`: the source files of each plan, and where copies of one plan differ."""
-    where, params = ("where plan_id = ?", [plan]) if plan else ("", [])
     with open_warehouse(Workspace.at(db).db, "read") as con:
-        return (query(con, f"select source_name, plan_id, format, script, task_count, complete, sha256[:12] "
-                           f"as sha256 from sources {where}", params),
-                query(con, f"select plan_id, task_key, source_a, source_b, diff from source_differences {where}",
-                      params))
+        return listings.sources(con, plan)
 
 
 def sql(statement: str, *, db: PathLike | None = None) -> Rows:
     """`ipplans sql QUERY`: on a read-only connection without outside file access (statements that
     write, or read other files, fail with duckdb.Error)."""
-    return _query(db, statement)
+    with open_warehouse(Workspace.at(db).db, "read") as con:
+        return listings.query(con, statement)
 
 
 def search(text: str, *, year_from: int | None = None, year_to: int | None = None,
@@ -307,8 +305,3 @@ def department(name: str, *, year: int | None = None):
     from sources.registry import load_department_registry
 
     return load_department_registry().find(name, year)
-
-
-def _query(db: PathLike | None, statement: str, params: list | None = None) -> Rows:
-    with open_warehouse(Workspace.at(db).db, "read") as con:
-        return query(con, statement, params)

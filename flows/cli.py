@@ -19,7 +19,7 @@ from flows.commands import register_all
 from flows.commands.options import (CsvOption, DbOption, Lang, LangOption, TemporaryServerOption, data_console,
                                     db_path, fail, print_csv)
 from flows.commands.summaries import print_run_summary, progress_bars
-from flows.queries import Rows
+from warehouse.listings import Rows
 
 
 class NamedErrors(TyperGroup):
