@@ -30,7 +30,7 @@ def start(port: PortOption = None) -> None:
     Example: ipplans server start --port 4200
     """
     from flows.server import ServerError
-    from ipplans import server_start, server_status
+    from flows.api import server_start, server_status
 
     if server_status(port).healthy:
         data_console().print(f"already running: {server_status(port).describe()}")
@@ -40,7 +40,8 @@ def start(port: PortOption = None) -> None:
         status = server_start(port)
     except ServerError as exc:
         fail(str(exc))
-    data_console().print(f"{status.describe()}\nUI: {status.ui_url}   stop it with `ipplans server stop`")
+    data_console().print(status.describe())  # one print per line: the console shows a "\n" in data escaped
+    data_console().print(f"UI: {status.ui_url}   stop it with `ipplans server stop`")
 
 
 @server_app.command("stop")
@@ -49,7 +50,7 @@ def stop() -> None:
 
     Example: ipplans server stop
     """
-    from ipplans import server_stop
+    from flows.api import server_stop
 
     stopped = server_stop()
     if stopped is None:
@@ -64,7 +65,7 @@ def status(port: PortOption = None) -> None:
 
     Example: ipplans server status
     """
-    from ipplans import server_status
+    from flows.api import server_status
 
     found = server_status(port)
     data_console().print(found.describe())
