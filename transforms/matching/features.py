@@ -22,6 +22,7 @@ from transforms.matching.text import fold_all, normalize_all, stage_orders
 
 REQUIRED_COLUMNS = TASK_COLUMNS
 _SYMBOL_BASE = 0x100  # overlap symbols are code points from here on (any code point is fine)
+_HASH_MULTIPLIER = np.uint64(1_000_003)  # of the phrases' 64-bit polynomial hash (a prime; not a setting)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def phrase_presence(texts: list[str], n_plans: int, settings) -> sp.csr_matrix:
     hashes = np.zeros(len(starts), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for offset in range(k):
-            hashes = hashes * np.uint64(1_000_003) + joined[starts + offset]
+            hashes = hashes * _HASH_MULTIPLIER + joined[starts + offset]
     codes, distinct = pd.factorize(hashes)
     matrix = sp.csr_matrix((np.ones(len(starts), dtype=np.float32), (owner[starts], codes)),
                            shape=(len(texts), len(distinct)))
