@@ -67,8 +67,10 @@ def run_flows(command: str, settings: RunSettings, workspace: Workspace, *, fetc
 
     from flows.freshness import check_freshness
     from sources.inputs import describe_origins
+    from warehouse.connection import prepare_location
 
     started = time.perf_counter()
+    prepare_location(workspace.db)  # a --db under a regular file is named as the warehouse's problem
     inputs = settings.inputs(workspace.inbox)
     progress.note(describe_origins(inputs))
     freshness = check_freshness(workspace, inputs, reports=settings.reports != "never", fetch_policy=fetch_policy)

@@ -125,10 +125,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = False,
     if read_only:
         require_warehouse(path)
     if not read_only:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WarehouseError(f"cannot create the warehouse at {path}: {_folder_problem(path, exc)}") from exc
+        prepare_location(path)
     con = _open_waiting(path, read_only, wait_seconds)
     if not read_only:
         try:
@@ -152,6 +149,15 @@ def require_warehouse(path: Path) -> None:
     if not os.path.exists(path):  # os.path: a path too long for the file system is "not there" too
         raise WarehouseError(f"no warehouse at {path}: run `ipplans run` or `ipplans ingest` first")
 
+
+
+def prepare_location(path: Path) -> None:
+    """Create the warehouse's folder; WarehouseError naming the warehouse when it cannot be (a part of
+    the path is a file, no permission). A run calls this first, so that problem is the one it reports."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(f"cannot create the warehouse at {path}: {_folder_problem(path, exc)}") from exc
 
 def _open_waiting(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
