@@ -12,7 +12,7 @@ Each takes the command's options as keyword arguments (`db=` is `--db`, default 
 `Rows` of a table, or the library's own records. The CLI (flows/cli.py, flows/commands/) is a thin
 layer over these: it parses options, calls the function and prints the result. Paths come from one
 `Workspace` (flows/workspace.py); the commands that run flows do so through flows/runtime.py (quick
-check, Prefect server). Importing this package is cheap: Prefect, Great Expectations, pandas and
+check, Prefect server). Importing this module is cheap: Prefect, Great Expectations, pandas and
 the matcher are imported only by the functions that need them.
 """
 
