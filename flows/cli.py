@@ -32,7 +32,6 @@ class NamedErrors(TyperGroup):
         from warehouse.connection import WarehouseError, damaged, is_damage
 
         try:
-            _link_half_done_first(self, ctx)
             return super().invoke(ctx)
         except (WarehouseError, PlanError) as exc:
             fail(str(exc))
@@ -41,19 +40,23 @@ class NamedErrors(TyperGroup):
                 raise  # a bug: its traceback is what a report of it needs
             fail(str(damaged(None, exc)))
 
+    def resolve_command(self, ctx, args):
+        """Group.invoke resolves the command once, just before it runs it: the one public place that
+        sees the command and its own arguments. Shell completion resolves too, resiliently: no repair then."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not ctx.resilient_parsing:
+            _link_half_done_first(name, command, rest, ctx)
+        return name, command, rest
 
-def _link_half_done_first(group: TyperGroup, ctx) -> None:
+
+def _link_half_done_first(name: str, command, args: list[str], ctx) -> None:
     """Before the command runs, link what a stopped run left loaded but not linked (flows/repair.py)."""
     from flows.repair import link_half_done, needs_repair_check
 
-    args = [*ctx._protected_args, *ctx.args]  # what Group.invoke is about to dispatch
-    if not args:
-        return
-    name, command, rest = group.resolve_command(ctx, list(args))
-    if command is None or not needs_repair_check(name):
+    if not needs_repair_check(name):
         return
     # parsed without running anything (and without failing on bad arguments: the command reports those)
-    params = command.make_context(name, list(rest), parent=ctx, resilient_parsing=True).params
+    params = command.make_context(name, list(args), parent=ctx, resilient_parsing=True).params
     if "db" not in params:
         return
     if not link_half_done(db_path(params["db"]), temporary_server=bool(params.get("temporary_server")),
