@@ -21,7 +21,12 @@ _SUFFIX_FORMS = (
     ("等单位负责", "等部门负责"),
     ("负责", "负责"),
 )
-_LEAD_MARK = re.compile(r"牵头[，,、；;]?")
+_LEAD_MARK = re.compile(r"牵头(?:负责)?[，,、；;]?")
+# Words around a name that say its role, not its name: 由知识产权局负责, 公安部配合, 商务部等部门,
+# 知识产权局会同商务部. They are cut from each piece, never from inside a name.
+_ROLE_BEFORE = re.compile(r"^由")
+_ROLE_AFTER = re.compile(r"(?:等(?:部门|单位)?)?(?:参与|配合|协助|负责)?$")
+_JOINT = "会同"
 _SEPARATOR_CHARS = "、，,；;/／"
 _ASSIGNMENT = re.compile(r"(负责|牵头|参与|配合)$")
 
@@ -82,8 +87,8 @@ def parse_clause(inner: str) -> tuple[tuple[str, ...], str | None]:
                 body, form = inner[: -len(suffix)], suffix_form
                 break
     names = []
-    for piece in split_outside_brackets(body, _SEPARATOR_CHARS):
-        piece = re.sub(r"等$", "", piece.strip())
+    for piece in split_outside_brackets(body.replace(_JOINT, "、"), _SEPARATOR_CHARS):
+        piece = _ROLE_AFTER.sub("", _ROLE_BEFORE.sub("", piece.strip()))
         if piece:
             names.append(piece)
     return tuple(names), form

@@ -30,6 +30,7 @@ def assess(tasks: tuple[Task, ...], sections: tuple[Section, ...], trailer: str,
            entry=None) -> Completeness:
     """`trailer` is the text after the last task's clause; `entry` the plan's catalogue entry, if any."""
     last = tasks[-1]
+    trailer = trailer.replace("\n", "")  # a wrapped copy breaks the closing sentence anywhere
     cut = _cut(last, sections, trailer, last_is_task)
     if cut:
         return Completeness(False, cut)

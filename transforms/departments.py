@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from transforms.normalize import to_simplified
+from transforms.normalize import to_simplified, unify_ideograph_forms
 
 CATEGORIES = ("party", "ministry", "agency", "court_procuratorate", "military", "public_institution",
               "people_org", "collective")
@@ -114,7 +114,7 @@ class AddresseeCoverage:
 
 def normalise_name(raw: str, char_variants: Mapping[str, str] | None = None) -> str:
     """The lookup key of a printed department name (see the module docstring for the steps)."""
-    text = unicodedata.normalize("NFKC", raw)
+    text = unicodedata.normalize("NFKC", unify_ideograph_forms(raw))
     text = _WHITESPACE.sub("", text)  # PDF extraction and mirrors put spaces (also U+3000) inside names
     text = _PINYIN_GLOSS.sub("", text)
     text = to_simplified(text)

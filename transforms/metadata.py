@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import unicodedata
 
 from transforms.clauses import split_outside_brackets
 from transforms.models import PlanError, PlanMetadata
@@ -54,24 +55,56 @@ def read_metadata(header: str, body: str, name: str, catalogue: list | None = No
     )
 
 
+# A title printed over several lines (a PDF wraps the notice title at the page width) is read from up
+# to this many consecutive lines joined.
+_TITLE_LINES = 6  # a notice title is some 70 characters: six lines even in a narrow column
+_WRAP_SLACK = 2  # characters (twice as many display columns) a full line may end short of the widest
+
+
 def _notice(lines: list[str]) -> tuple[str | None, str | None]:
-    for line in lines:
-        match = _NOTICE_TITLE.search(line)
-        if match:
-            return match.group("issuer") or None, match.group("title")
+    # 关于印发《…》的通知 is specific enough to be looked for in any run of lines, shortest first
+    for size in range(1, _TITLE_LINES + 1):
+        for start in range(len(lines) - size + 1):
+            match = _NOTICE_TITLE.search("".join(lines[start: start + size]))
+            if match:
+                return match.group("issuer") or None, match.group("title")
     return None, None
 
 
+def _wrapped_runs(lines: list[str]):
+    """Runs of consecutive lines joined (Chinese joins directly) where every line but the last was
+    full, so its break was a wrap, and the line before the run was not; then each line."""
+    full = _full_lines(lines)
+    for size in range(_TITLE_LINES, 1, -1):
+        for start in range(len(lines) - size + 1):
+            if all(full[start: start + size - 1]) and not (start and full[start - 1]):
+                yield "".join(lines[start: start + size])
+    yield from lines
+
+
+def _full_lines(lines: list[str]) -> list[bool]:
+    """Whether each line is as wide as the widest, in characters or in display columns (copies wrap by either)."""
+    if not lines:
+        return []
+    lengths = [len(line) for line in lines]
+    widths = [sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines]
+    return [length >= max(lengths) - _WRAP_SLACK or width >= max(widths) - 2 * _WRAP_SLACK
+            for length, width in zip(lengths, widths)]
+
+
 def _title_line(lines: list[str]) -> str | None:
-    for line in lines:
-        if line.endswith("推进计划") and len(line) <= 80 and "《" not in line:
-            return line
+    # a fragment of a wrapped title also ends in 推进计划: the whole run is tried first
+    for run in _wrapped_runs(lines):
+        if run.endswith("推进计划") and len(run) <= 80 and "《" not in run:
+            return run
     match = _TITLE_RUN_ON.search("\n".join(lines))
     return match.group(1) if match else None
 
 
 def _period(header: str, title: str | None, name: str) -> tuple[int | None, int | None]:
-    for pattern, text in ((_PERIOD_STATED, header), (_PERIOD_IN_TITLE, title or ""), (_FILE_PERIOD, name)):
+    # 明确2020年 may be broken across lines in a wrapped copy
+    for pattern, text in ((_PERIOD_STATED, header.replace("\n", "")), (_PERIOD_IN_TITLE, title or ""),
+                          (_FILE_PERIOD, name)):
         match = pattern.search(text)
         if match:
             start = int(match.group(1))
@@ -166,6 +199,10 @@ _NAME_SEPARATORS = "、，,；;\n"
 def _split_names(text: str) -> list[str]:
     """Split on the separators outside parentheses; a name starts at its first Chinese character
     (a phone number or page chrome run into the list is not part of the first name)."""
+    if any(ch in text for ch in _NAME_SEPARATORS if ch != "\n"):
+        # a list separated by marks was only wrapped where it breaks lines (a PDF breaks inside 最高
+        # 人民法院): the lines join; only a list printed one name per line is separated by its breaks
+        text = text.replace("\n", "")
     cleaned = [re.sub(r"^[^\u4e00-\u9fff]+", "", name.strip())
                for name in split_outside_brackets(text, _NAME_SEPARATORS)]
     return [name for name in cleaned if name]

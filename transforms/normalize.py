@@ -43,11 +43,14 @@ _HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "?"
 def _t2s():
     import opencc  # the converter loads dictionaries; do it once, and only when needed
 
-    return opencc.OpenCC("t2s")
+    # hk2s is t2s preceded by OpenCC's table of Hong Kong variant forms (衞 → 衛, 綫 → 線), which
+    # t2s alone leaves alone; on standard Traditional and on Simplified text the two agree.
+    return opencc.OpenCC("hk2s")
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → Simplified script with OpenCC, then undo known conversion slips."""
+    """Traditional (standard, Taiwan or Hong Kong forms) → Simplified script with OpenCC, then undo
+    known conversion slips."""
     converted = _t2s().convert(text)
     return fix_conversion_slips(converted)
 
@@ -66,6 +69,26 @@ def traditional_share(text: str) -> float:
     sample = "".join(cjk[:20000])
     changed = sum(1 for a, b in zip(sample, _t2s().convert(sample)) if a != b)
     return changed / len(sample)
+
+
+# PDF text layers often give a character as the radical of the same shape (⼯ U+2F2F for 工, ⺠ U+2EA0
+# for 民): fonts share one glyph between them and the extractor picks the radical's code point. Kangxi
+# radicals and CJK compatibility ideographs unify under NFKC; the CJK Radicals Supplement mostly does
+# not, so its forms that stand for a whole character are listed (Unicode EquivalentUnifiedIdeograph.txt).
+_RADICAL_SUPPLEMENT = dict(zip(
+    "⺎⺐⺒⺓⺔⺙⺛⺝⺞⺟⺠⺤⺦⺨⺩⺭⺯⺰⺲⺳⺹⺺⻁⻂⻃⻄⻅⻆⻈⻉⻋⻍⻏⻐⻓⻔⻖⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
+    "兀尢巳幺彑攵旡月歺母民爫丬犭王礻糹纟罒罓耂肀虎衤覀西见角讠贝车辶阝钅长门阝青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟",
+    strict=True))
+_IDEOGRAPH_FORMS = str.maketrans({
+    **{chr(cp): unicodedata.normalize("NFKC", chr(cp))
+       for cp in (*range(0x2F00, 0x2FD6), *range(0xF900, 0xFADA))
+       if len(unicodedata.normalize("NFKC", chr(cp))) == 1},
+    **_RADICAL_SUPPLEMENT})
+
+
+def unify_ideograph_forms(text: str) -> str:
+    """Radicals and compatibility ideographs that stand for a character → that character (⼯⺠ → 工民)."""
+    return text.translate(_IDEOGRAPH_FORMS)
 
 
 def strip_pinyin(text: str) -> str:
@@ -142,9 +165,21 @@ def normalize_line_breaks(text: str) -> str:
     return re.sub(r"[ \t]+\n", "\n", text)
 
 
+# Invisible format characters (Unicode category Cf) that pages put inside words and numbers: zero-width
+# spaces and joiners, soft hyphens, word joiners, a BOM inside the text, bidi marks. None is plan text;
+# between a task number and its full stop one hides the marker.
+_FORMAT_CHARACTERS = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def remove_format_characters(text: str) -> str:
+    return _FORMAT_CHARACTERS.sub("", text)
+
+
 def normalize_text(text: str) -> str:
     """The full normalisation applied to a source before parsing."""
     text = normalize_line_breaks(text)
+    text = remove_format_characters(text)
+    text = unify_ideograph_forms(text)
     text = strip_pinyin(text)
     text = to_simplified(text)
     text = unify_width(text)

@@ -16,19 +16,21 @@ from transforms import metadata as meta
 from transforms.clauses import split_clause
 from transforms.completeness import assess
 from transforms.models import ParsedPlan, PlanError, Section, SourceText, Task
-from transforms.normalize import CN_DIGITS, cn_number, traditional_share
+from transforms.normalize import CN_DIGITS, cn_number, traditional_share, unify_width
 from transforms.textmap import NormalizedDocument, normalize_document
 
 
 # Section numerals are followed by 、 ， . or a space, or run straight into the title
-# (`一加强保护`); task numbers have any number of digits, never the tail of a longer number.
+# (`一加强保护`); task numbers have any number of digits, never the tail of a longer number, and are
+# closed by . 、 or a half bracket `1）`; a letter or digit straight after the mark (`3.htm`, `1.5`)
+# means it is not one.
 _MARKER = re.compile(
     rf"(?P<l1>(?P<l1n>[{CN_DIGITS}]{{1,3}})(?P<l1m>[、，.]|(?=[\u4e00-\u9fff“《])))"
     rf"|(?P<l2>[（(](?P<l2n>[{CN_DIGITS}]{{1,3}})[）)])"
-    r"|(?P<task>(?P<star>★[ \t]*)?(?:(?<!\d)(?P<tn>\d+)[ \t]*[.、](?!\d)|[（(](?P<tpn>\d+)[）)]))"
+    r"|(?P<task>(?P<star>★[ \t]*)?(?:(?<!\d)(?P<tn>\d+)[ \t]*[.、）)](?![\dA-Za-z])|[（(](?P<tpn>\d+)[）)]))"
 )
 # What may follow a heading's title directly: a sub-section or a task marker.
-_NEXT_MARKER = re.compile(rf"\s*(?:[（(][{CN_DIGITS}]{{1,3}}[）)]|★?\s*(?:\d+\s*[.、]|[（(]\d+[）)]))")
+_NEXT_MARKER = re.compile(rf"\s*(?:[（(][{CN_DIGITS}]{{1,3}}[）)]|★?\s*(?:\d+\s*[.、）)]|[（(]\d+[）)]))")
 # A clause closing a task, right before a marker: `…（知识产权局负责）1002.`
 _CLAUSE_END = re.compile(r"(?:负责|牵头|参与|配合)[）)]\s*$")
 _GAP_AFTER_CLAUSE = 5  # a skip this small after a clause is a gap the quality gate reports, not running text
@@ -232,18 +234,23 @@ def _share_with_clause(text: str, elements: list[_Element]) -> float:
 
 
 def _joined(span: str) -> str:
-    """A task's lines joined: Chinese text has no spaces between words, so lines join directly."""
-    return "".join(line.strip() for line in span.split("\n")).strip()
+    """A task's lines joined: Chinese text has no spaces between words, so lines join directly.
+
+    Lines were normalised one by one, so punctuation width is settled again on the joined text: a
+    bracket that a wrapped copy left alone on a line (`…负责` / `)`) had no Chinese beside it there.
+    """
+    return unify_width("".join(line.strip() for line in span.split("\n")).strip())
 
 
 def _task(doc: NormalizedDocument, element: _Element, l1: int, l2: int, position: int,
           uses_clauses: bool, is_last: bool) -> tuple[Task, str]:
-    span, trailer_lines = _task_span(doc.body_text, element, uses_clauses)
+    span, trailer_lines = _task_span(doc.body_text, element, uses_clauses, is_last)
     text, clause, trailer = split_clause(_joined(span))
     trailer = "\n".join(filter(None, [trailer, *trailer_lines]))
     departments, form = clause.departments, clause.form
     section_path = ".".join(str(n) for n in (l1, l2) if n)
-    printed = element.printed.rstrip(".、 \t")
+    bracketed = element.printed.lstrip("★ \t").startswith(("(", "（"))
+    printed = element.printed.rstrip(".、 \t") if bracketed else element.printed.rstrip(".、）) \t")
     truncated = is_last and _looks_truncated(text, clause.raw, uses_clauses)
     original = doc.original_span(element.body_start, element.body_start + len(span))
     return Task(
@@ -255,9 +262,16 @@ def _task(doc: NormalizedDocument, element: _Element, l1: int, l2: int, position
     ), trailer
 
 
-def _task_span(text: str, element: _Element, uses_clauses: bool) -> tuple[str, list[str]]:
-    """The task's own lines; lines after its clause closed (signatures, footers) are trailers."""
+def _task_span(text: str, element: _Element, uses_clauses: bool, is_last: bool) -> tuple[str, list[str]]:
+    """The task's own lines; lines after its clause closed (signatures, footers) are trailers.
+
+    Without department clauses only the full stop can close a task, and a copy wrapped at the page
+    width breaks lines after full stops inside a task too; so only the last task, which signatures
+    and footers can follow, ends at a full stop at a line end. Any other runs to the next marker.
+    """
     lines = text[element.body_start: element.end].split("\n")
+    if not uses_clauses and not is_last:
+        return "\n".join(lines), []
     kept: list[str] = [lines[0]]
     for line in lines[1:]:
         so_far = _joined("\n".join(kept))

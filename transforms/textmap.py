@@ -12,6 +12,7 @@ import bisect
 import difflib
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from transforms.normalize import normalize_line_breaks, normalize_text
@@ -67,10 +68,23 @@ class NormalizedDocument:
 
 
 def normalize_document(text: str) -> NormalizedDocument:
-    original_lines = tuple(normalize_line_breaks(text).split("\n"))
+    # a page number between two lines is no line of the document (not even a blank one, which would
+    # end a paragraph or an addressee list it fell into)
+    original_lines = tuple(line for line in normalize_line_breaks(text).split("\n") if not is_page_number(line))
     lines = tuple(clean_markdown(normalize_text(_SPACED_SECTION.sub(r"\1、", clean_markdown(line))))
                   for line in original_lines)
     return NormalizedDocument(original_lines, lines)
+
+
+# A page number on a line of its own, as text taken from a PDF or a printed page carries between the
+# lines of a task: `— 3 —`, `- 3 -`, `第3页 共12页`, `3/12`, `Page 3 of 12`. A bare number is not one:
+# a table's number column prints the task number alone on its line.
+_PAGE_NUMBER = re.compile(r"(?:[-—–~·]+\s*\d{1,4}\s*[-—–~·]+|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
+                          r"|\d{1,4}\s*/\s*\d{1,4}|(?:page\s*)?\d{1,4}\s+of\s+\d{1,4})", re.IGNORECASE)
+
+
+def is_page_number(line: str) -> bool:
+    return _PAGE_NUMBER.fullmatch(unicodedata.normalize("NFKC", line).strip()) is not None
 
 
 @functools.lru_cache(maxsize=4096)
