@@ -153,8 +153,8 @@ def stage_recall_report(setting: str, timed: TimedMatch, truth: pd.DataFrame, ba
     lines = [f"\nWhere true links are lost ({setting}: {len(scored)} true links)"]
     lines += [f"  {name:<26} {mask.mean():.3f}" for name, mask in stages.items()]
     lines.append(f"  {'baseline: one lineage':<26} {base_joined.mean():.3f}")
-    lines.append("  (posterior: the step's exclusive posterior; explaining away and grouping split or merge "
-                 "parts can lift a pair past the threshold in the assignment)")
+    lines.append("  (posterior: the step's one-to-one posterior; grouping split or merge parts can lift a pair "
+                 "past the threshold in the assignment)")
     lost = base_joined & ~stages["one lineage"]
     stage_lost = np.select([~stages["candidate pair"], ~stages["posterior >= threshold"],
                             ~stages["linked by the assignment"]], ["not a candidate", "posterior below threshold",

@@ -18,13 +18,12 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from transforms.matching.comparisons import shares_content
-from transforms.matching.scoring import explain_away
 from transforms.matching.pairs import Pairs, concat, from_frame, take, with_columns
 
 LINK_ROLES = ("primary", "split", "merge")
 # What the decisions read and what they change; whole rows are gathered for the links only.
-DECISION_COLUMNS = ("left", "right", "score_row", "score_col", "score", "evidence_mass", "row_denominator",
-                    "col_denominator", "right_in_left", "left_in_right", "text_overlap", "text_containment",
+DECISION_COLUMNS = ("left", "right", "score_row", "score_col", "score", "odds", "row_others", "col_others",
+                    "right_in_left", "left_in_right", "text_overlap", "text_containment",
                     "gamma_documents", "closeness")
 SCORE_COLUMNS = ("score_row", "score_col", "score")
 
@@ -36,7 +35,7 @@ def decide_links(scored, confirmed: pd.DataFrame, spec) -> Pairs:
     their score, and take their two tasks out of the automatic assignment.
     """
     decision = spec["decision"]
-    scored = explain_away(_as_pairs(scored), decision)
+    scored = _as_pairs(scored)
     fixed = is_confirmed(scored, confirmed)
     # Only pairs that one side's posterior already puts above the review floor can become a
     # link or a part (grouping parts raises the other side only): the rest is left out early.
@@ -80,24 +79,32 @@ def _keys(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 
 def with_part_groups(scored: Pairs, decision) -> Pairs:
-    """Score split and merge parts as one hypothesis. The column posterior of a split part is
-    shared with its sibling (both continue the same task), so it is replaced by the posterior
-    of "the earlier task continues into these parts"; likewise the row posterior of merge parts."""
+    """Score split and merge parts as one hypothesis. Split parts share their earlier task, so on
+    that side each part's sibling counts as a rival; the earlier task's posterior of continuing into
+    the parts together (Σ of their odds against its other pairs) replaces it. Likewise on the later
+    side for merge parts. A part's score is then its posterior with the shared side so grouped."""
     scored = dict(scored)
     split_part = (scored["score_row"] >= decision["threshold"]) & (scored["right_in_left"] >= decision["part_containment"])
     merge_part = (scored["score_col"] >= decision["threshold"]) & (scored["left_in_right"] >= decision["part_containment"])
-    for part, key, column, denominator in ((split_part, "left", "score_col", "col_denominator"),
-                                           (merge_part, "right", "score_row", "row_denominator")):
+    grouped = np.zeros(len(scored["left"]), dtype=bool)
+    for part, key, column, others, across in ((split_part, "left", "score_col", "col_others", "row_others"),
+                                              (merge_part, "right", "score_row", "row_others", "col_others")):
         if not part.any():
             continue
-        owner = scored[key]
+        owner = scored[key] - scored[key].min()
         size = int(owner.max()) + 1
         members = np.bincount(owner[part], minlength=size)
-        group_mass = np.bincount(owner[part], weights=scored["evidence_mass"][part], minlength=size)
+        group_odds = np.bincount(owner[part], weights=scored["odds"][part], minlength=size)[owner]
+        # what the siblings sent into this pair's shared side (their odds, net of their other side)
+        sent = scored["odds"] / (1 + scored[across])
+        group_sent = np.bincount(owner[part], weights=sent[part], minlength=size)[owner]
         in_group = part & (members[owner] >= 2)
-        group_score = group_mass[owner] / scored[denominator]
+        rivals = np.maximum(scored[others] - (group_sent - sent), 0.0)
+        group_score = group_odds / (1 + rivals + group_odds)
         scored[column] = np.where(in_group, np.maximum(scored[column], group_score), scored[column])
-    scored["score"] = np.minimum(scored["score_row"], scored["score_col"])
+        grouped |= in_group
+    lifted = np.minimum(scored["score_row"], scored["score_col"])
+    scored["score"] = np.where(grouped, np.maximum(scored["score"], lifted), scored["score"])
     return scored
 
 

@@ -5,7 +5,7 @@
     3. per later plan, in chain order (link_plans):
          candidates  step_candidates                    open tails (lineage.open_tails) × the plan, blocked
          comparisons comparisons.compare                one level per comparison of spec.toml
-         scores      score_step                         evidence, priors, exclusive posteriors
+         scores      score_step                         evidence, priors, one-to-one posteriors
          assignment  assignment.decide_links            one-to-one, then split and merge parts
     4. lineages      lineage.assign_lineage             trees of links, stable ids
     5. kinds         kinds.describe_links / plan_changes
@@ -32,7 +32,7 @@ from transforms.matching.kinds import describe_links, plan_changes
 from transforms.matching.lineage import ChainStep, assign_lineage, is_edge, open_tails
 from transforms.matching.overrides import LinkOverride, apply_overrides, parse_overrides, resolve_overrides
 from transforms.matching.pairs import Pairs, concat, make_pairs, to_frame
-from transforms.matching.scoring import Model, exclusive_posteriors, fit_model
+from transforms.matching.scoring import Model, fit_model, one_to_one_posteriors, pair_odds
 from transforms.matching.spec import DEFAULT_SPEC
 
 __all__ = ["MatchResult", "LinkOverride", "PriorMatching", "match_plans", "parse_overrides", "calibrate",
@@ -86,13 +86,13 @@ def calibrate(features: TaskFeatures, spec) -> Model:
         if n_later > settings["em_tasks_per_plan"]:
             later = np.sort(rng.choice(later, settings["em_tasks_per_plan"], replace=False))
         parts.append(candidate_pairs(features, earlier, later, spec["blocking"]))
-        sizes.append(np.tile([n_earlier, n_later], (len(parts[-1]["left"]), 1)))
+        sizes.append(np.tile([n_earlier, n_later, len(later)], (len(parts[-1]["left"]), 1)))
         # the drawn later tasks can continue at most this many earlier tasks (after an excerpt: few)
         possible_links += len(later) * min(n_earlier, n_later) / max(n_later, 1)
     candidates = compare(features, concat(parts) if parts else make_pairs([], [], ""), spec)
     sample = compare(features, sample_pairs(features, settings, settings["seed"]), spec)
-    size = np.concatenate(sizes) if sizes else np.zeros((0, 2))
-    return fit_model(sample, candidates, (size[:, 0], size[:, 1]), possible_links, spec)
+    size = np.concatenate(sizes) if sizes else np.zeros((0, 3))
+    return fit_model(sample, candidates, (size[:, 0], size[:, 1], size[:, 2]), possible_links, spec)
 
 
 def link_plans(features: TaskFeatures, model: Model, spec, overrides: Sequence[LinkOverride] = (),
@@ -140,27 +140,28 @@ def step_candidates(features: TaskFeatures, step: ChainStep, spec, confirmed: pd
 
 
 def score_step(features: TaskFeatures, step: ChainStep, compared: Pairs, model: Model, spec) -> Pairs:
-    """Evidence, the prior of each pair and the exclusive posteriors of one step.
+    """Evidence, the prior of each pair and the one-to-one posteriors of one step.
 
     A later task continues some open tail with prior `continuity`, spread over max(live tails, later
     tasks) partners; skipping g complete plans multiplies it by gap_return_rate^g, and such a tail
     counts as gap_return_rate^g of a live tail (most lines of work missing from a complete plan have
     ended: counting them whole spread the prior of the live tails thin, so that an earlier task
-    seemed unlikely to continue at all)."""
+    seemed unlikely to continue at all). `match_weight` is log2 of the pair's odds on its own."""
     left, right = compared["left"], compared["right"]
     continuity, rate = model.continuity, spec["observation"]["gap_return_rate"]
     live_tails = float(np.sum(rate ** step.skipped))
     partners = max(live_tails, len(step.later_rows), 1)
-    pair_prior = continuity * rate ** compared["complete_plans_skipped"] / partners
+    pair_prior = np.clip(continuity * rate ** compared["complete_plans_skipped"] / partners, 1e-12, 0.5)
     cap = spec["prior"]["max_mass"]
     row_mass = min(continuity * live_tails / partners, cap)
     col_mass = np.minimum(pair_prior * len(step.later_rows), cap)
     weights = model.weights(compared)
     evidence = sum(weights.values()) if weights else np.zeros(len(left))
-    posteriors = exclusive_posteriors(evidence, np.clip(pair_prior, 1e-12, 0.5), left - left.min(initial=0),
-                                      right - right.min(initial=0), row_mass, col_mass)
+    odds = pair_odds(evidence, pair_prior, row_mass, col_mass)
+    posteriors = one_to_one_posteriors(odds, left, right, spec["decision"])
     closeness = 1.0 - np.abs(features.relative_position[left] - features.relative_position[right])
-    return {**compared, **weights, **posteriors, "closeness": closeness}
+    return {**compared, **weights, **posteriors, "match_weight": np.log2(np.maximum(odds, 1e-300)),
+            "closeness": closeness}
 
 
 def _with_kept(kept_links: pd.DataFrame, new_links: pd.DataFrame) -> pd.DataFrame:

@@ -21,9 +21,9 @@ def scored(rows, text_overlap=0.5, closeness=0.5):
     frame["closeness"] = closeness
     frame["score_row"] = frame["score"]
     frame["score_col"] = frame["score"]
-    frame["evidence_mass"] = frame["score"]
-    frame["row_denominator"] = 1.0
-    frame["col_denominator"] = 1.0
+    frame["odds"] = frame["score"] / (1 - frame["score"].clip(upper=0.999))  # each pair alone on its two tasks
+    frame["row_others"] = 0.0
+    frame["col_others"] = 0.0
     frame["match_weight"] = np.log2(frame["score"] / (1 - frame["score"].clip(upper=0.999)))
     return frame
 

@@ -48,7 +48,7 @@ def test_explain_link_gives_every_component_and_the_decision():
 
 
 def test_explain_link_says_why_a_pair_is_not_linked():
-    found = explain_link(TASKS, "2019", 4, "2020", 2)
+    found = explain_link(TASKS, "2019", 2, "2020", 2)  # 著作权法 revision → a new financing task
     assert not found["decision"]["linked"] and found["decision"]["reason"]
 
 

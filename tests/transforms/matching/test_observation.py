@@ -106,8 +106,10 @@ def test_lines_a_complete_plan_dropped_do_not_thin_the_prior_of_plain_continuati
         scored = score_step(features, step, compare(features, step_candidates(features, step, DEFAULT_SPEC, confirmed, rejected),
                                                     DEFAULT_SPEC), model, DEFAULT_SPEC)
         pair = (scored["left"] == recent[0]) & (scored["right"] == later[0])
-        return float(scored["evidence_mass"][pair][0])
+        return float(scored["odds"][pair][0])
 
     alone = continuation_mass(recent, np.zeros(2))
     with_dropped = continuation_mass(np.concatenate([older, recent]), np.r_[np.ones(6), np.zeros(2)])
-    assert with_dropped > 0.5 * alone
+    counted_whole = continuation_mass(np.concatenate([older, recent]), np.zeros(8))
+    # 2 live tails + 6 × gap_return_rate: the pair keeps about half its odds; counted whole, an eighth
+    assert with_dropped > 0.4 * alone and counted_whole < 0.2 * alone
