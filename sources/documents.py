@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from sources.layout import join_pages, table_rows_as_lines
 from transforms.models import PlanError
 
 MAX_DOCX_UNCOMPRESSED = 50_000_000
@@ -43,7 +44,7 @@ def docx_to_text(data: bytes, name: str, *, max_uncompressed: int = MAX_DOCX_UNC
             _check_members(archive.infolist(), name, max_uncompressed)
             _check_markup_count(archive, name)
             with archive.open("word/document.xml") as xml:
-                return "\n".join(line for line in _paragraph_texts(xml) if line.strip())
+                return "\n".join(line for line in _lines(_blocks(xml)) if line.strip())
     except PlanError:
         raise
     except (zipfile.BadZipFile, ValueError, EOFError, zlib.error) as exc:
@@ -84,8 +85,22 @@ def _too_many_elements(name: str) -> PlanError:
                            "elements (a real plan has tens of thousands)")
 
 
-def _paragraph_texts(xml) -> Iterator[str]:
-    """The text of each paragraph of the body or of a table cell (at any depth), in document order.
+def _lines(blocks: Iterator[str | list[str]]) -> Iterator[str]:
+    """Paragraph texts as they are; consecutive table rows through `table_rows_as_lines`."""
+    rows: list[list[str]] = []
+    for block in blocks:
+        if isinstance(block, list):
+            rows.append(block)
+            continue
+        yield from table_rows_as_lines(rows)
+        rows = []
+        yield block
+    yield from table_rows_as_lines(rows)
+
+
+def _blocks(xml) -> Iterator[str | list[str]]:
+    """The body in document order: the text of each body paragraph, and each table row as the list
+    of its cells' texts (a cell's paragraphs, and those of a table nested in it, one per line).
 
     A paragraph's text is that of its runs (direct, or inside a hyperlink): w:t, tabs and
     breaks; deleted text, field codes, and paragraphs inside text boxes are not text of the plan.
@@ -96,21 +111,41 @@ def _paragraph_texts(xml) -> Iterator[str]:
                              huge_tree=False, remove_comments=True, remove_pis=True)
     path: list[str] = []  # local names from the root to the current element
     pieces: list[list[str]] = []  # the text gathered for each open paragraph
+    rows: list[list[list[str]]] = []  # open table rows (nested tables inside cells): cells of paragraphs
     for event, element in parser:
         tag = element.tag.rpartition("}")[2].rpartition(":")[2]  # local name, even with an undeclared prefix
         if event == "start":
             path.append(tag)
             if tag == "p":
                 pieces.append([])
+            elif tag == "tr":
+                rows.append([])
+            elif tag == "tc" and rows:
+                rows[-1].append([])
             continue
         path.pop()
         if tag in _RUN_TEXT and pieces and _in_paragraph_run(path):
             pieces[-1].append(_run_piece(tag, element))
         elif tag == "p":
             text = "".join(pieces.pop())
-            if _is_block(path):
+            if not (_is_block(path) and text.strip()):
+                pass
+            elif rows and rows[-1] and _in_cell(path):
+                rows[-1][-1].append(text)
+            elif not rows:
                 yield text
+        elif tag == "tr" and rows:
+            cells = ["\n".join(paragraphs) for paragraphs in rows.pop()]
+            if rows and rows[-1]:  # a table nested in a cell: its text belongs to that cell
+                rows[-1][-1].extend(cell for cell in cells if cell)
+            else:
+                yield cells
         _forget(element)
+
+
+def _in_cell(path: list[str]) -> bool:
+    parents = [tag for tag in path if tag not in ("sdt", "sdtContent")]
+    return bool(parents) and parents[-1] == "tc"
 
 
 def _run_piece(tag: str, element) -> str:
@@ -142,7 +177,8 @@ def _forget(element) -> None:
 
 
 def pdf_to_text(data: bytes, name: str) -> str:
-    """The text layer of every page, pages joined by a newline."""
+    """The text layer of every page, pages joined by a newline, without the running headers, footers
+    and page numbers that recur at the pages' edges (`sources.layout.join_pages`)."""
     from pypdf import PdfReader  # imported lazily: only pdf sources need it
 
     try:
@@ -156,4 +192,4 @@ def pdf_to_text(data: bytes, name: str) -> str:
         raise PlanError(name, f"not a readable PDF: {exc}") from exc
     if not any(page.strip() for page in pages):
         raise PlanError(name, "PDF has no text layer (scanned?)")
-    return "\n".join(pages)
+    return join_pages(pages)

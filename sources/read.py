@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sources.layout import join_pages, table_rows_as_lines
 from transforms.models import PlanError, SourceText
 
 TEXT_FORMATS = {".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt"}
@@ -26,9 +27,9 @@ CONTENT_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/pla
                  "text/markdown": "md", "application/pdf": "pdf",
                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
 
-# The encodings Chinese plan files come in besides UTF-8. Restricting detection to these
+# The encodings Chinese plan files come in besides UTF-8 (Big5-HKSCS: Hong Kong copies). Restricting detection to these
 # keeps charset-normalizer from "finding" an exotic code page for random bytes.
-CJK_ENCODINGS = ["gb18030", "big5", "utf_16", "utf_32"]
+CJK_ENCODINGS = ["gb18030", "big5", "big5hkscs", "utf_16", "utf_32"]
 MAX_SOURCE_BYTES = 20_000_000
 HASH_CHUNK_BYTES = 1 << 20  # hashing reads this much at a time, so memory stays flat whatever the file size
 
@@ -153,6 +154,8 @@ def read_bytes(name: str, location: str, data: bytes, *, content_type: str | Non
         text = documents.docx_to_text(data, name) if fmt == "docx" else documents.pdf_to_text(data, name)
     else:
         text, encoding = decode_text(data, name)
+        if "\f" in text and fmt != "html":  # pages of a PDF saved as text (pdftotext): drop their furniture
+            text = join_pages(text.split("\f"))
         if fmt == "html":
             text = html_to_text(text, name)
     if not text.strip():
@@ -164,7 +167,10 @@ def read_bytes(name: str, location: str, data: bytes, *, content_type: str | Non
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """Decode bytes: UTF-8 (with or without BOM) if valid, else a detected CJK encoding."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise PlanError(name, "binary content (NUL bytes), not a text file")
+        decoded = _utf16_without_bom(data)
+        if decoded is None:
+            raise PlanError(name, "binary content (NUL bytes), not a text file")
+        return decoded
     if data.startswith(b"\xef\xbb\xbf"):
         return _strict(data[3:], "utf-8", name), "utf-8-sig"
     try:
@@ -180,6 +186,26 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     if _control_ratio(text) > 0.01:
         raise PlanError(name, f"binary content: decoding as {best.encoding} gives control characters")
     return text, best.encoding
+
+
+# UTF-16 saved without a byte-order mark has a NUL in every ASCII character (digits, line breaks,
+# punctuation) but none in Chinese text. It is taken for UTF-16 only when one byte order decodes to
+# text that is nearly all of the kinds a plan is written in; anything else with NULs is binary.
+_PLAN_CHARACTERS = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_PLAN_CHARACTER_SHARE = 0.95
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    if len(data) % 2:
+        return None
+    for encoding in ("utf_16_le", "utf_16_be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if len(_PLAN_CHARACTERS.findall(text)) >= _PLAN_CHARACTER_SHARE * len(text):
+            return text, encoding
+    return None
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
@@ -210,18 +236,22 @@ def html_to_text(html: str, name: str) -> str:
 
 
 # trafilatura prints a table as Markdown rows (`| cell | cell |`); pages that lay a plan out in
-# table cells put one paragraph in each cell.
+# table cells put one paragraph, or one task's number, text and departments, in each cell.
 _TABLE_RULE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*$")
 
 
 def _table_cells_as_lines(text: str) -> str:
-    lines = []
+    lines: list[str] = []
+    rows: list[list[str]] = []
     for line in text.split("\n"):
         stripped = line.strip()
         if _TABLE_RULE.match(stripped):
             continue
         if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
-            lines += [cell.strip() for cell in stripped[1:-1].split("|") if cell.strip()]
-        else:
-            lines.append(line)
+            rows.append(stripped[1:-1].split("|"))
+            continue
+        lines += table_rows_as_lines(rows)
+        rows = []
+        lines.append(line)
+    lines += table_rows_as_lines(rows)
     return "\n".join(lines)

@@ -26,6 +26,35 @@ def test_encodings_are_detected(tmp_path, encoding, expected):
     assert source.name == "plan.txt" and source.format == "txt"
 
 
+@pytest.mark.parametrize("encoding", ["utf_16_le", "utf_16_be"])
+def test_utf16_without_a_byte_order_mark_is_read(encoding):
+    # before: refused as "binary content (NUL bytes)": every ASCII character has a NUL byte
+    source = read_bytes("plan.txt", "test", PLAN_TEXT.encode(encoding))
+    assert (source.text, source.encoding) == (PLAN_TEXT, encoding)
+
+
+def test_nul_bytes_that_do_not_read_as_utf16_text_stay_binary():
+    with pytest.raises(PlanError, match="binary content"):
+        read_bytes("image.txt", "test", bytes(range(256)) * 40)
+
+
+def test_big5_hkscs_copy_is_read():
+    # before: OpenCC s2hk text in Big5-HKSCS was "undecodable text" (衞 and other HK forms are not Big5)
+    text = opencc.OpenCC("s2hk").convert(PLAN_TEXT + "3.加强卫生健康领域知识产权保护。（卫生健康委负责）\n")
+    source = read_bytes("plan.txt", "test", text.encode("big5hkscs"))
+    assert source.text == text
+
+
+def test_pdf_text_saved_with_form_feeds_loses_its_page_furniture():
+    # pdftotext writes pages apart by a form feed, each with the print's header and footer
+    pages = [f"2020年推进计划\n{body}\nfile:///home/user/plan.html {n}/3"
+             for n, body in enumerate(["明确2019年重点任务。\n一、加强保护", "1.修订专利法。（知识产权局",
+                                       "负责）\n2.修订商标法。（司法部负责）"], start=1)]
+    source = read_bytes("plan.txt", "test", "\f".join(pages).encode("utf-8"))
+    assert source.text.split("\n") == ["明确2019年重点任务。", "一、加强保护", "1.修订专利法。（知识产权局",
+                                       "负责）", "2.修订商标法。（司法部负责）"]
+
+
 def test_same_bytes_same_hash(tmp_path):
     (tmp_path / "a.md").write_text(PLAN_TEXT, encoding="utf-8")
     (tmp_path / "b.md").write_text(PLAN_TEXT, encoding="utf-8")
