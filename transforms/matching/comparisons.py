@@ -89,12 +89,16 @@ def documents(features: TaskFeatures, left, right, entry, spec) -> tuple[np.ndar
 
 
 def departments(features: TaskFeatures, left, right, entry, spec) -> tuple[np.ndarray, dict]:
-    """Department lines (present-day lines: a rename along the reform lineage agrees)."""
-    shared = (features.department_bits[left] & features.department_bits[right]).any(axis=1)
+    """Department lines (present-day lines: a rename along the reform lineage agrees): the same lead
+    line; the same lines under another lead (the lead and a co-department swapped places); some line
+    in common; none."""
+    common = np.bitwise_count(features.department_bits[left] & features.department_bits[right]).sum(axis=1)
+    same_lines = (common == features.department_weight[left]) & (common == features.department_weight[right])
     lead_left, lead_right = features.lead_department[left], features.lead_department[right]
     known = (lead_left >= 0) & (lead_right >= 0)
     same_lead = known & (lead_left == lead_right)
-    level = np.where(same_lead, 0, np.where(shared, 1, 2))
+    shared = common > 0
+    level = first_level([same_lead, same_lines, shared], len(left))
     return np.where(known, level, NULL), {
         "department_overlap": np.where(known, shared.astype(np.float64), np.nan),
         "lead_department": np.where(known, same_lead.astype(np.float64), np.nan)}

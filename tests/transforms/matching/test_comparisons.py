@@ -57,10 +57,11 @@ def test_tasks_naming_no_document_give_no_document_evidence():
 def test_department_lines_agree_through_the_reform_lineage_and_never_know_missing_clauses():
     renamed = compared(task("2017", 1, COPYRIGHT, ["版权局"], ["中央宣传部"]),
                        task("2020", 1, COPYRIGHT, ["中央宣传部"], ["中央宣传部"]))[0]
+    swapped = compared(task("2019", 1, PATENT, ["商务部", "知识产权局"]), task("2020", 1, PATENT, ["知识产权局", "商务部"]))[0]
     overlap = compared(task("2019", 1, PATENT, ["商务部", "知识产权局"]), task("2020", 1, PATENT, ["知识产权局"]))[0]
     other = compared(task("2019", 1, PATENT, ["商务部"]), task("2020", 1, PATENT, ["教育部"]))[0]
     unknown = compared(task("2019", 1, PATENT), task("2020", 1, PATENT, ["教育部"]))[0]
-    assert [p["gamma_departments"][0] for p in (renamed, overlap, other, unknown)] == [0, 1, 2, NULL]
+    assert [p["gamma_departments"][0] for p in (renamed, swapped, overlap, other, unknown)] == [0, 1, 2, 3, NULL]
 
 
 def test_text_levels_run_from_near_identical_to_else():
