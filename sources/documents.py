@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from sources.layout import join_pages, table_rows_as_lines
+from sources.word_numbering import ListNumbering, read_numbering
 from transforms.models import PlanError
 
 MAX_DOCX_UNCOMPRESSED = 50_000_000
@@ -43,8 +44,9 @@ def docx_to_text(data: bytes, name: str, *, max_uncompressed: int = MAX_DOCX_UNC
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_members(archive.infolist(), name, max_uncompressed)
             _check_markup_count(archive, name)
+            numbering = read_numbering(archive)
             with archive.open("word/document.xml") as xml:
-                return "\n".join(line for line in _lines(_blocks(xml)) if line.strip())
+                return "\n".join(line for line in _lines(_blocks(xml, numbering)) if line.strip())
     except PlanError:
         raise
     except (zipfile.BadZipFile, ValueError, EOFError, zlib.error) as exc:
@@ -98,12 +100,13 @@ def _lines(blocks: Iterator[str | list[str]]) -> Iterator[str]:
     yield from table_rows_as_lines(rows)
 
 
-def _blocks(xml) -> Iterator[str | list[str]]:
+def _blocks(xml, numbering: ListNumbering) -> Iterator[str | list[str]]:
     """The body in document order: the text of each body paragraph, and each table row as the list
     of its cells' texts (a cell's paragraphs, and those of a table nested in it, one per line).
 
     A paragraph's text is that of its runs (direct, or inside a hyperlink): w:t, tabs and
     breaks; deleted text, field codes, and paragraphs inside text boxes are not text of the plan.
+    A paragraph Word numbers automatically gets its number in front (`sources.word_numbering`).
     Each element is dropped once read, so memory stays flat; `_check_markup_count` has bounded
     how many there are.
     """
@@ -111,6 +114,7 @@ def _blocks(xml) -> Iterator[str | list[str]]:
                              huge_tree=False, remove_comments=True, remove_pis=True)
     path: list[str] = []  # local names from the root to the current element
     pieces: list[list[str]] = []  # the text gathered for each open paragraph
+    numbered: list[dict[str, str]] = []  # each open paragraph's style, list id and level
     rows: list[list[list[str]]] = []  # open table rows (nested tables inside cells): cells of paragraphs
     for event, element in parser:
         tag = element.tag.rpartition("}")[2].rpartition(":")[2]  # local name, even with an undeclared prefix
@@ -118,6 +122,7 @@ def _blocks(xml) -> Iterator[str | list[str]]:
             path.append(tag)
             if tag == "p":
                 pieces.append([])
+                numbered.append({})
             elif tag == "tr":
                 rows.append([])
             elif tag == "tc" and rows:
@@ -126,8 +131,16 @@ def _blocks(xml) -> Iterator[str | list[str]]:
         path.pop()
         if tag in _RUN_TEXT and pieces and _in_paragraph_run(path):
             pieces[-1].append(_run_piece(tag, element))
+        elif numbered and (tag == "pStyle" and path[-2:] == ["p", "pPr"] or
+                           tag in ("numId", "ilvl") and path[-3:] == ["p", "pPr", "numPr"]):
+            numbered[-1][tag] = _value(element)
         elif tag == "p":
+            props = numbered.pop()
             text = "".join(pieces.pop())
+            if text.strip() and (props.get("numId") or props.get("pStyle")):
+                level = props.get("ilvl")
+                text = numbering.label(props.get("numId"), int(level) if level and level.isdigit() else None,
+                                       props.get("pStyle")) + text
             if not (_is_block(path) and text.strip()):
                 pass
             elif rows and rows[-1] and _in_cell(path):
@@ -141,6 +154,10 @@ def _blocks(xml) -> Iterator[str | list[str]]:
             else:
                 yield cells
         _forget(element)
+
+
+def _value(element) -> str:
+    return next((value for key, value in element.attrib.items() if key.rpartition("}")[2] == "val"), "")
 
 
 def _in_cell(path: list[str]) -> bool:

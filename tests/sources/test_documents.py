@@ -158,3 +158,23 @@ def test_pdf_locked_only_by_an_owner_password_is_read():
     writer.write(buffer)
 
     assert pdf_to_text(buffer.getvalue(), "restricted.pdf").strip() == "Open to read"
+
+
+def test_docx_list_numbers_from_styles_are_printed_and_bullets_are_not():
+    # before: a task list in Word's `List Number` style read without any number (no task markers)
+    document = docx.Document()
+    document.add_paragraph("明确2099年任务。")
+    for text in ("修订专利法。（知识产权局负责）", "修订商标法。（司法部负责）"):
+        document.add_paragraph(text, style="List Number")
+    document.add_paragraph("宣传要点", style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert docx_to_text(buffer.getvalue(), "plan.docx").split("\n") == [
+        "明确2099年任务。", "1.修订专利法。（知识产权局负责）", "2.修订商标法。（司法部负责）", "宣传要点"]
+
+
+@pytest.mark.parametrize(("number", "text"), [(1, "一"), (10, "十"), (12, "十二"), (23, "二十三"), (99, "九十九")])
+def test_chinese_counting_as_word_prints_it(number, text):
+    from sources.word_numbering import chinese_numeral
+
+    assert chinese_numeral(number) == text

@@ -252,3 +252,67 @@ def test_plan_printed_to_pdf_reads_like_the_original(originals, name):
     assert tasks_of(copy) == tasks_of(original)
     assert metadata_of(copy) == metadata_of(original)
     assert copy.complete == original.complete
+
+
+# A Word copy numbered by Word's automatic numbering: no number is in the paragraphs' text ------------
+
+_HEADING = re.compile(r"^#*\s*([一二三四五六七八九十]+)、\s*(.*)$")
+_SUB_HEADING = re.compile(r"^#*\s*[（(]([一二三四五六七八九十]+)[）)]\s*([^。（].*)$")  # not `（二）。（…负责）`
+_NUMBERED_TASK = re.compile(r"^\s*(\d+)\.\s*(.*)$")
+
+
+def as_auto_numbered_docx(text: str) -> bytes:
+    """Sections `一、`, sub-sections `（一）` restarted in each section, and tasks `1.` numbered on through
+    the document, all three by Word list numbering (numbering.xml); the paragraphs hold only the titles
+    and the task texts."""
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    for abstract_id, (fmt, label) in enumerate([("chineseCounting", "%1、"), ("chineseCounting", "（%1）"),
+                                                ("decimal", "%1.")], start=100):
+        numbering.insert(0, parse_xml(
+            f'<w:abstractNum {w} w:abstractNumId="{abstract_id}"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="{label}"/></w:lvl></w:abstractNum>'))
+    instances = iter(range(200, 400))
+
+    def new_list(abstract_id: int, restart: bool) -> str:
+        num_id = str(next(instances))
+        override = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>' if restart else ""
+        numbering.append(parse_xml(f'<w:num {w} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+                                   f'{override}</w:num>'))
+        return num_id
+
+    sections, tasks, sub_sections = new_list(100, False), new_list(102, False), None
+
+    def numbered(paragraph_text: str, num_id: str) -> None:
+        paragraph = document.add_paragraph(paragraph_text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+    for line in (line.strip() for line in text.split("\n") if line.strip()):
+        if match := _HEADING.match(line):
+            numbered(match.group(2), sections)
+            sub_sections = new_list(101, True)  # Word's "restart numbering" for the next (一)
+        elif (match := _SUB_HEADING.match(line)) and sub_sections:
+            numbered(match.group(2), sub_sections)
+        elif match := _NUMBERED_TASK.match(line):
+            numbered(match.group(2), tasks)
+        else:
+            document.add_paragraph(line.lstrip("# "))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", ["2020.gov.md", "2016.showlaw.txt", "2021-2022.cnipa.txt"])
+def test_word_copy_numbered_by_automatic_lists(originals, name):
+    # before: "no numbered tasks found": the numbers live in numbering.xml, not in the text
+    source, original = originals[name]
+    copy = parse_plan(read_bytes(name.split(".")[0] + ".docx", "test", as_auto_numbered_docx(source.text)))
+    assert tasks_of(copy) == tasks_of(original)
+    assert [(s.path, s.title) for s in copy.sections] == [(s.path, s.title) for s in original.sections]
