@@ -69,12 +69,12 @@ def fit_model(sample, candidates, sizes: tuple[np.ndarray, np.ndarray, np.ndarra
     share = 1.0 / np.maximum(np.maximum(n_earlier, n_later), 1)
     cap, messages = spec["prior"]["max_mass"], None
     # a few rounds of belief propagation per iteration, each starting from the last messages
-    rounds = {**spec["decision"], "one_to_one_rounds": settings["em_one_to_one_rounds"]}
+    em_settings = {**spec["decision"], "one_to_one_rounds": settings["em_one_to_one_rounds"]}
     for _ in range(settings["em_iterations"]):
         pair_prior = np.clip(model.continuity * share, 1e-12, 0.5)
         odds = pair_odds(model.evidence(candidates), pair_prior, np.minimum(pair_prior * n_earlier, cap),
                          np.minimum(pair_prior * n_drawn, cap))
-        posterior = one_to_one_posteriors(odds, candidates["left"], candidates["right"], rounds, messages)
+        posterior = one_to_one_posteriors(odds, candidates["left"], candidates["right"], em_settings, messages)
         messages, p = (posterior["row_others"], posterior["col_others"]), posterior["score"]
         m = {n: level_shares(np.asarray(candidates[f"gamma_{n}"]), p, len(m_prior[n]), m_prior[n],
                              settings["m_prior_pairs"]) for n in names}
