@@ -30,12 +30,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 IPPLANS = str(BIN / "ipplans")
+PORT_ENV = "IPPLANS_SERVER_PORT"
 
 PLAN_HEADER = """国务院知识产权战略实施工作部际联席会议办公室关于印发《{year}年深入实施国家知识产权战略加快建设知识产权强国推进计划》的通知
 国知战联办〔{year}〕9号
@@ -110,13 +112,61 @@ def make_run_fresh(scratch: Path, env: dict[str, str], uv_cache: Path) -> tuple[
     fresh = {**env, "UV_CACHE_DIR": str(uv_cache), "PIP_NO_CACHE_DIR": "1", "PREFECT_HOME": str(scratch / "home")}
     fresh.pop("VIRTUAL_ENV", None)
     try:
-        wall, cpu, code, output = timed(["make", "run"], fresh, work)
+        with Milestones(work, int(env[PORT_ENV])) as milestones:
+            wall, cpu, code, output = timed(["make", "run"], fresh, work)
+        print(f"  {milestones}", file=sys.stderr, flush=True)
         if code == 0 and not ui_answers(output):
             code, output = 1, output + "\nthe printed Prefect UI address did not answer"
         return wall, cpu, code, output
     finally:
         subprocess.run([str(work / ".venv" / "bin" / "ipplans"), "server", "stop"], env=fresh, cwd=work,
                        capture_output=True)
+
+
+class Milestones:
+    """When, from the start of a fresh `make run`, the install was done (the `ipplans` program appeared
+    in .venv/bin), the Prefect server process started, and the server first answered healthy:
+    where the wall time of the row goes."""
+
+    def __init__(self, work: Path, port: int):
+        self.work, self.port, self.seen = work, port, {}
+        self._done = threading.Event()
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        checks = {"installed": lambda: (self.work / ".venv" / ".installed").exists(),
+                  "server started": self._server_process_runs,
+                  "server healthy": lambda: _healthy(self.port)}
+        while not self._done.wait(0.25):
+            for name, check in checks.items():
+                if name not in self.seen and check():
+                    self.seen[name] = time.perf_counter() - self.start
+
+    def _server_process_runs(self) -> bool:
+        return (self.work.parent / "home" / "ipplans-server.json").exists()
+
+    def __str__(self) -> str:
+        return "milestones (s from start): " + ", ".join(f"{name} {at:.1f}" for name, at in self.seen.items())
+
+
+def _healthy(port: int) -> bool:
+    import urllib.request
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(f"http://127.0.0.1:{port}/api/health", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def ui_answers(output: str) -> bool:
@@ -175,7 +225,7 @@ def measure(args, scratch: Path) -> tuple[list[tuple[str, float, float, int]], f
     port = free_port()
     base = {key: value for key, value in os.environ.items()
             if key not in ("PREFECT_API_URL", "IPPLANS_TEMPORARY_SERVER")}
-    base.update(PREFECT_HOME=str(scratch / "prefect-home"), IPPLANS_SERVER_PORT=str(port),
+    base.update(PREFECT_HOME=str(scratch / "prefect-home"), **{PORT_ENV: str(port)},
                 PREFECT_SERVER_ANALYTICS_ENABLED="false", GX_ANALYTICS_ENABLED="false")
     with_api = {**base, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
     rows = []

@@ -78,7 +78,8 @@ def link(*, db: PathLike | None = None, overrides: PathLike | None = None, rebui
     require_warehouse(workspace.db)  # else the flow would create an empty warehouse and link nothing
     from flows.link import link as link_flow
 
-    return run_flow(link_flow, workspace, rebuild, progress, temporary_server=temporary_server, progress=progress)
+    return run_flow(link_flow, workspace, rebuild, progress, warehouse=workspace.db, temporary_server=temporary_server,
+                    progress=progress)
 
 
 def report(from_plan: str | None = None, to_plan: str | None = None, *, all_pairs: bool = False,
@@ -121,7 +122,7 @@ def remove(source: str, *, db: PathLike | None = None, overrides: PathLike | Non
     from flows.remove import remove as remove_flow
     from flows.runtime import run_flow
 
-    return run_flow(remove_flow, source, workspace, temporary_server=temporary_server)
+    return run_flow(remove_flow, source, workspace, warehouse=workspace.db, temporary_server=temporary_server)
 
 
 def serve(*, db: PathLike | None = None, out: PathLike | None = None, inbox: PathLike | None = None,

@@ -188,3 +188,38 @@ def _exit_on_failure(summary) -> None:
 def main() -> None:
     register_all(app)
     app()
+
+
+def console_main() -> None:
+    """The `ipplans` program: `main()`, then the process ends without the interpreter's teardown."""
+    try:
+        main()
+    except SystemExit as done:
+        _exit_now(done.code)
+    _exit_now(0)
+
+
+def _exit_now(code) -> None:
+    """Exit without tearing the interpreter down: once Prefect, pandas and the matcher are imported,
+    freeing every module and object costs about a second, as much as the rest of a no-op run. What a
+    normal exit does first still runs, in its order: threads are joined and their exit callbacks run
+    (Prefect drains its log and event queues to the API there), then the atexit handlers; the output
+    is flushed. The warehouse connection was closed by its command."""
+    import atexit
+    import os
+    import sys
+    import threading
+
+    shutdown, run_exit_handlers = getattr(threading, "_shutdown", None), getattr(atexit, "_run_exitfuncs", None)
+    if shutdown is None or run_exit_handlers is None:  # another Python: the ordinary exit
+        sys.exit(code)
+    shutdown()
+    run_exit_handlers()
+    if code is not None and not isinstance(code, int):  # sys.exit("message"): said on stderr, exit 1
+        print(code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # e.g. a closed pipe: nothing more can be said on it
+            pass
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)

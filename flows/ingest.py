@@ -7,7 +7,11 @@ library call: `sources.read.read_source` or `sources.fetch.fetch_url`, `transfor
 A source whose bytes are already loaded costs no parse: its sha256 is compared with the
 warehouse before parsing and it is reported as skipped. A bad source is reported by name and
 leaves the warehouse as it was; with `strict`, one bad source stops the whole batch and nothing
-is written. Linking what was loaded is the `link` flow's job (`ipplans ingest` runs both).
+is written. Linking what was loaded is the `link` flow's job: with `link_changes` (as `ipplans
+ingest` and `ipplans run` call it) the ingest runs it as its subflow, once the loads are written,
+when the tasks or the curated overrides changed since the last matching — so the Prefect UI shows
+one ingest run with its link run inside. A failed link run is kept in `IngestSummary.link_error`
+(what was loaded stays loaded); the caller says so (`ipplans ingest` exits 1).
 
 Reading and parsing are submitted to the flow's task runner, so they can run on a Dask
 cluster; loading stays in the flow's thread because DuckDB has a single writer:
@@ -25,10 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-from prefect import flow, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from expectations.gate import check_plan_load
+from flows.link import LinkSummary, link
+from flows.parameters import flow
 from flows.progress import SILENT, Progress
 from flows.workspace import Workspace
 from sources.catalogue import load_catalogue
@@ -39,6 +45,7 @@ from sources.registry import load_department_registry
 from transforms.models import ParsedPlan, PlanError, SourceText
 from transforms.parse import parse_plan
 from warehouse.connection import open as open_warehouse
+from warehouse.link_state import links_current
 from warehouse.load import LoadResult, loaded_sha256, prepare_load, transaction, write_load
 
 
@@ -83,6 +90,8 @@ class IngestSummary:
     # locations whose content is in the warehouse after this run (loaded now or before)
     settled: list[str] = field(default_factory=list)
     locations: dict[str, str] = field(default_factory=dict)  # source name of each result -> its location
+    links: LinkSummary | None = None  # the link subflow's, when it ran (link_changes)
+    link_error: str | None = None  # why that link failed
 
     @property
     def ok(self) -> bool:
@@ -106,9 +115,30 @@ READ_PARSE, VALIDATE, LOAD = "read/parse", "validate", "load"
 @flow(name="ingest")
 def ingest(locations: list[str], workspace: Workspace | None = None, strict: bool = False,
            catalogue_file: str | None = None, fetch_policy: FetchPolicy | None = None,
-           progress: Progress | None = None) -> IngestSummary:
-    """Ingest every source, each in its own transaction (strict: all in one)."""
+           progress: Progress | None = None, link_changes: bool = False) -> IngestSummary:
+    """Ingest every source, each in its own transaction (strict: all in one); with `link_changes`,
+    then the link subflow when the tasks or overrides changed since the last matching."""
     workspace, progress = workspace or Workspace.at(), progress or SILENT
+    summary = _load_sources(locations, workspace, strict, catalogue_file, fetch_policy, progress)
+    if link_changes and _links_due(workspace, summary):
+        try:
+            summary.links = link(workspace, progress=progress)
+        except Exception as exc:  # noqa: BLE001 — kept in the summary: the loads stand, the run says why
+            summary.link_error = str(exc)
+    return summary
+
+
+def _links_due(workspace: Workspace, summary: IngestSummary) -> bool:
+    """After new loads; or when the last matching saw other tasks or overrides (a run stopped between
+    load and link) — healed only by a clean ingest, as a refused source leaves the warehouse as it was."""
+    if summary.changed:
+        return True
+    with open_warehouse(workspace.db, "read") as con:
+        return summary.ok and not links_current(con, workspace.overrides_text())
+
+
+def _load_sources(locations: list[str], workspace: Workspace, strict: bool, catalogue_file: str | None,
+                  fetch_policy: FetchPolicy | None, progress: Progress) -> IngestSummary:
     catalogue = load_catalogue(Path(catalogue_file) if catalogue_file else None)
     summary = IngestSummary()
     progress.start(READ_PARSE, len(locations))

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prefect import flow, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from expectations.gate import check_link_load
+from flows.parameters import flow
 from flows.progress import SILENT, Progress
 from flows.workspace import Workspace
 from sources.registry import load_department_registry

@@ -24,12 +24,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from prefect import flow, get_run_logger
+from prefect import get_run_logger
 from prefect.context import FlowRunContext
 
 from flows.freshness import reports_current
 from flows.ingest import IngestSummary, ingest
 from flows.link import LinkSummary, link
+from flows.parameters import flow
 from flows.progress import SILENT, Progress
 from flows.settings import RunSettings
 from flows.workspace import Workspace
@@ -39,7 +40,7 @@ from sources.inputs import INBOX, Input, input_records
 from warehouse.connection import WarehouseError
 from warehouse.connection import open as open_warehouse
 from warehouse.freshness import last_change
-from warehouse.link_state import links_current, unlinked_plans
+from warehouse.link_state import unlinked_plans
 from warehouse.runs import recorded_run
 
 if TYPE_CHECKING:  # the report renderer (jinja2, transforms.reports): imported only when reports are written
@@ -100,8 +101,8 @@ def pipeline(settings: RunSettings | None = None, workspace: Workspace | None = 
 def run_jobs(command: str, settings: RunSettings, workspace: Workspace, fetch_policy: FetchPolicy | None,
              progress: Progress) -> PipelineSummary:
     """The pipeline's body, recorded in the run history as `command`. `ipplans ingest` calls it without
-    the pipeline flow around it (`RunSettings(paths, inbox=False, reports="never")`): its Prefect runs are
-    then the ingest flow, and the link flow when something changed."""
+    the pipeline flow around it (`RunSettings(paths, inbox=False, reports="never")`): its Prefect run is
+    then the ingest flow, with the link flow inside when something changed."""
     workspace.read_overrides(settings.catalogue_file)  # a bad catalogue or overrides file stops the run here
     inputs = settings.inputs(workspace.inbox)
     summary = PipelineSummary(inputs=inputs,
@@ -125,17 +126,19 @@ def run_jobs(command: str, settings: RunSettings, workspace: Workspace, fetch_po
 
 def _ingest_and_link(summary: PipelineSummary, settings: RunSettings, workspace: Workspace,
                      fetch_policy: FetchPolicy | None, progress: Progress) -> None:
-    """Link what a stopped run left unlinked, ingest, file the inbox away, and link what changed."""
+    """Link what a stopped run left unlinked, then ingest (which links what changed, as its subflow), and
+    file the inbox away."""
     if _half_done(workspace):  # plans loaded by a run that stopped before its link step: link them first
         summary.links = _step(summary, "link", link, workspace, progress=progress)
     ingest_flow = ingest if settings.dask is None else ingest.with_options(task_runner=_dask_runner(settings.dask))
     summary.ingest = ingest_flow([item.location for item in summary.inputs], workspace, strict=settings.strict,
                                  catalogue_file=settings.catalogue_file, fetch_policy=fetch_policy,
-                                 progress=progress)
+                                 progress=progress, link_changes=True)
     summary.inbox = settle_inbox(workspace, summary.inputs, summary.ingest)
-    # a refused source leaves the warehouse as it was: stale links are healed by a clean run only
-    if summary.ingest.changed or (summary.ingest.ok and not _links_current(workspace)):
-        summary.links = _step(summary, "link", link, workspace, progress=progress)
+    summary.links = summary.ingest.links or summary.links
+    if summary.ingest.link_error:
+        _logger().error("link step failed: %s", summary.ingest.link_error)
+        summary.errors.append(f"link: {summary.ingest.link_error}")
 
 
 def _report_and_publish(summary: PipelineSummary, settings: RunSettings, workspace: Workspace,
@@ -185,13 +188,6 @@ def _half_done(workspace: Workspace) -> bool:
     """Whether some plan was loaded after the last matching (shown as `plans.linked = false`)."""
     with open_warehouse(workspace.db, "read") as con:  # the run's record has written the schema
         return bool(unlinked_plans(con))
-
-
-def _links_current(workspace: Workspace) -> bool:
-    """Whether the last matching saw the tasks and overrides as they are (a run killed between load
-    and link left them stale)."""
-    with open_warehouse(workspace.db, "read") as con:
-        return links_current(con, workspace.overrides_text())
 
 
 def _reports_due(summary: PipelineSummary, settings: RunSettings, workspace: Workspace) -> bool:

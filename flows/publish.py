@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.parameters import flow
 from flows.report_files import WrittenReport
 
 publish_report_task = task(create_markdown_artifact, name="publish-report", cache_policy=NO_CACHE)

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prefect import flow, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows.link import LinkSummary, link
+from flows.parameters import flow
 from flows.workspace import Workspace
 from sources.inputs import COMMAND_LINE
 from sources.registry import load_department_registry

@@ -11,9 +11,10 @@ Run it: `ipplans report --all` (then `publish`), or `report(Workspace.at("data/i
 
 from __future__ import annotations
 
-from prefect import flow, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from flows.parameters import flow
 from flows.progress import SILENT, Progress
 from flows.report_files import ReportSummary, build_reports, data_docs_link, write_report_files, written
 from flows.workspace import Workspace

@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from flows.progress import SILENT, Progress
 from flows.settings import RunSettings
@@ -62,23 +63,33 @@ class NothingNew:
 def run_flows(command: str, settings: RunSettings, workspace: Workspace, *, fetch_policy=None,
               temporary_server: bool = False, progress: Progress = SILENT):
     """The quick check, then (when there is work) the jobs: the pipeline flow for `run`, the ingest
-    and link flows for `ingest`. Returns the PipelineSummary (also of a run that failed) or NothingNew."""
+    flow (with its link subflow) for `ingest`. Returns the PipelineSummary (also of a run that failed) or NothingNew."""
+    import time
+
+    from warehouse.connection import held_open, prepare_location
+
+    started = time.perf_counter()
+    prepare_location(workspace.db)  # a --db under a regular file is named as the warehouse's problem
+    with held_open(workspace.db):  # one connection for the whole command (its ~8 opens share it)
+        return _check_then_run(command, settings, workspace, fetch_policy, temporary_server, progress, started)
+
+
+def _check_then_run(command: str, settings: RunSettings, workspace: Workspace, fetch_policy,
+                    temporary_server: bool, progress: Progress, started: float):
     import time
 
     from flows.freshness import check_freshness
     from sources.inputs import describe_origins
-    from warehouse.connection import prepare_location
 
-    started = time.perf_counter()
-    prepare_location(workspace.db)  # a --db under a regular file is named as the warehouse's problem
     inputs = settings.inputs(workspace.inbox)
     progress.note(describe_origins(inputs))
     freshness = check_freshness(workspace, inputs, reports=settings.reports != "never", fetch_policy=fetch_policy)
     if freshness.up_to_date:
         return _nothing_new(workspace, inputs, freshness, command, time.perf_counter() - started, progress)
     from expectations.worker import worker_running
-    from flows.server import validation_service
+    from flows.server import start_early, validation_service
 
+    start_early(temporary_server)  # before the GX worker: the validation service then starts beside it
     service = validation_service(temporary_server)
     with worker_running(service), prefect_session(temporary_server, progress) as api_url:
         _import_matcher_in_background()
@@ -87,7 +98,7 @@ def run_flows(command: str, settings: RunSettings, workspace: Workspace, *, fetc
         try:
             if command == "run":
                 summary = pipeline(settings, workspace, fetch_policy, progress)
-            else:  # no pipeline flow around the jobs: the runs are the ingest flow and the link flow
+            else:  # no pipeline flow around the jobs: the run is the ingest flow (the link flow inside)
                 summary = run_jobs(command, settings, workspace, fetch_policy, progress)
         except PipelineFailed as failed:
             summary = failed.summary
@@ -95,14 +106,18 @@ def run_flows(command: str, settings: RunSettings, workspace: Workspace, *, fetc
     return summary
 
 
-def run_flow(flow, *args, temporary_server: bool = False, progress: Progress = SILENT, **kwargs):
+def run_flow(flow, *args, warehouse: Path, temporary_server: bool = False, progress: Progress = SILENT,
+             **kwargs):
     """One flow on the chosen server (its validations in the GX service beside a local server ipplans
-    started, else in a helper process); returns its result with `prefect_ui` set, or raises its error."""
+    started, else in a helper process), the `warehouse` file held open for it (one connection);
+    returns its result with `prefect_ui` set, or raises its error."""
     from expectations.worker import worker_running
-    from flows.server import validation_service
+    from flows.server import start_early, validation_service
+    from warehouse.connection import held_open
 
+    start_early(temporary_server)
     service = validation_service(temporary_server)
-    with worker_running(service), prefect_session(temporary_server, progress) as api_url:
+    with held_open(warehouse), worker_running(service), prefect_session(temporary_server, progress) as api_url:
         state = flow(*args, **kwargs, return_state=True)
         outcome = state.result(raise_on_failure=False)
     if isinstance(outcome, BaseException):

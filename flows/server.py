@@ -155,6 +155,18 @@ def api_for_flows(temporary: bool = False, announce: Callable[[str], None] = pri
     return status.api_url
 
 
+def start_early(temporary: bool = False) -> None:
+    """Spawn the local server now, without waiting, when this command's flows will use it and it does
+    not run: its start (the first one on a machine migrates Prefect's database for tens of seconds)
+    then overlaps the command's own start, and the validation service can start beside it at once.
+    `api_for_flows` later waits for it and says so."""
+    if temporary or temporary_server_requested() or configured_api_url():
+        return
+    status = server_status()
+    if not status.healthy and status.pid is None:
+        server_start(wait=False)
+
+
 def validation_service(temporary: bool = False) -> tuple[Path, int] | None:
     """(Prefect home, pid) of the local server ipplans started, when it runs and the flows do not go
     to a temporary server: validations then go to the GX service beside it, which lives as long as

@@ -5,6 +5,7 @@ Every reader and writer opens the file through `open(path, mode)`:
     from warehouse.connection import open as open_warehouse
     with open_warehouse("data/ipplans.duckdb", "read") as con: ...   # read-only, no outside files
     with open_warehouse("data/ipplans.duckdb", "write") as con: ...  # creates or migrates the schema
+    with held_open("data/ipplans.duckdb"): ...  # one command: every open inside shares one connection
 
 The schema is every `warehouse/sql/*.sql` file in name order (raw tables first, then
 staging, core and report views). Its version is a hash of those files; a writer applies
@@ -32,6 +33,7 @@ DEFAULT_DB = Path("data") / "ipplans.duckdb"
 LOCK_WAIT_SECONDS = 30.0
 MODES = ("read", "write")
 MIGRATIONS_TABLE = "meta_schema_migrations"  # not data: outside the raw/staging/core layering
+_held: dict[str, duckdb.DuckDBPyConnection | None] = {}  # warehouse path -> its connection (held_open)
 
 
 # What DuckDB says when blocks of the file are damaged or missing (bad checksum, truncated file).
@@ -105,12 +107,52 @@ def open(path: Path | str | None = None, mode: str = "read", *,  # noqa: A001 â€
     exist) or "write" (created if missing, schema migrated to this version). Closed on exit."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    con = connect(path, read_only=mode == "read", wait_seconds=wait_seconds)
+    con = _held_cursor(path, mode, wait_seconds)
+    if con is None:
+        con = connect(path, read_only=mode == "read", wait_seconds=wait_seconds)
     try:
         with reporting_damage(path if path is not None else default_db_path()):
             yield con
     finally:
         con.close()
+
+
+@contextmanager
+def held_open(path: Path | str | None = None) -> Iterator[None]:
+    """Keep the warehouse at `path` open for one command: every `open(path, mode)` inside is a cursor
+    of one writable connection, opened (and the schema migrated) by the first of them and closed
+    (checkpointed) on exit. A writable open costs ~0.2 s (migration check, checkpoint on close) and a
+    command that runs flows opens the file about eight times. Readers inside share the writer's
+    connection: they are the command's own code, never a user's SQL, which `ipplans sql` runs through
+    a read-only connection of its own. Nothing is opened until the first `open`, so a command that
+    fails before it leaves no new warehouse behind; other processes wait for the whole command."""
+    key = _held_key(path)
+    if key in _held:
+        yield
+        return
+    _held[key] = None
+    try:
+        yield
+    finally:
+        con = _held.pop(key)
+        if con is not None:
+            con.close()
+
+
+def _held_key(path: Path | str | None) -> str:
+    return os.path.realpath(Path(path) if path is not None else default_db_path())
+
+
+def _held_cursor(path: Path | str | None, mode: str, wait_seconds: float | None):
+    """A cursor of the held connection of `path` (opened first if need be), or None: not held."""
+    key = _held_key(path)
+    if key not in _held:
+        return None
+    if _held[key] is None:
+        if mode == "read":
+            require_warehouse(Path(path) if path is not None else default_db_path())
+        _held[key] = connect(path, wait_seconds=wait_seconds)
+    return _held[key].cursor()
 
 
 def connect(path: Path | str | None = None, *, read_only: bool = False,

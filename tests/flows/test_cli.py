@@ -180,6 +180,26 @@ def test_ingest_loads_every_shared_plan(prefect_server, db_path, shared_plans):
 
 
 @pytest.mark.prefect
+def test_ingest_is_one_flow_run_with_the_link_inside(prefect_server, loaded_db, shared_plans):
+    from prefect import get_client
+    from prefect.client.schemas.filters import (FlowRunFilter, FlowRunFilterParentFlowRunId,
+                                                FlowRunFilterParentTaskRunId)
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    result = invoke("ingest", shared_plans / "2016.showlaw.txt", "--db", loaded_db)
+    assert result.exit_code == 0, result.output
+    assert "links:" in result.output
+    with get_client(sync_client=True) as client:
+        [latest] = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1,
+                                         flow_run_filter=FlowRunFilter(parent_task_run_id=FlowRunFilterParentTaskRunId(is_null_=True)))
+        children = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[latest.id])))
+        names = {client.read_flow(run.flow_id).name for run in (latest, *children)}
+    assert names == {"ingest", "link"}
+    assert [run.state_type.value for run in children] == ["COMPLETED"]
+
+
+@pytest.mark.prefect
 def test_two_different_files_with_one_name_are_not_silently_merged(prefect_server, db_path, tmp_path, shared_plans):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

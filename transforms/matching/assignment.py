@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -144,6 +143,10 @@ def _distinct_per(component: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _assign_component(edges, left_codes, right_codes, benefit) -> np.ndarray:
+    # imported here: scipy.optimize costs a second to import, and a small plan's components are
+    # mostly stars, which never get here
+    from scipy.optimize import linear_sum_assignment
+
     rows, row_index = np.unique(left_codes[edges], return_inverse=True)
     cols, col_index = np.unique(right_codes[edges], return_inverse=True)
     matrix = np.zeros((len(rows), len(cols)))
