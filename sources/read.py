@@ -228,11 +228,37 @@ def html_to_text(html: str, name: str) -> str:
     """
     import trafilatura
 
+    if re.search(r"<ol[\s>]", html, re.IGNORECASE):
+        html = _numbered_list_items(html)
     text = trafilatura.extract(html, favor_recall=True, include_tables=True,
                                include_comments=False, deduplicate=False)
     if not text:
         raise PlanError(name, "no main text found in the HTML page")
     return _table_cells_as_lines(text)
+
+
+# The number a browser draws before an ordered list's item is not in the page's text (trafilatura gives
+# `- item`); a page that lists tasks as <ol><li> would have no task markers. Each item gets its number
+# as text, from the list's `start` (an item that prints its own number is left alone).
+_PRINTED_NUMBER = re.compile(r"\s*[（(]?\d+[.、．）)]")
+
+
+def _numbered_list_items(html: str) -> str:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (ValueError, etree.ParserError):
+        return html
+    for ordered in root.iter("ol"):
+        start = ordered.get("start", "1").strip()
+        number = int(start) if start.lstrip("-").isdigit() else 1
+        for item in ordered.iterchildren("li"):
+            if not _PRINTED_NUMBER.match(item.text_content()):
+                item.text = f"{number}.{item.text or ''}"
+            number += 1
+    return lxml_html.tostring(root, encoding="unicode")
 
 
 # trafilatura prints a table as Markdown rows (`| cell | cell |`); pages that lay a plan out in

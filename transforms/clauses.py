@@ -41,11 +41,24 @@ class Clause:
 NO_CLAUSE = Clause(raw=None)
 
 
+# A clause is bracketed （…）; copies re-typed by other offices also use 【…】 or […] (［］ after NFKC).
+_BRACKETS = {"）": "（", "】": "【", "]": "["}
+# A clause may name the column it would have in a task-division table: （责任单位：知识产权局、公安部）,
+# or follow the task unbracketed on its own line: 责任单位：知识产权局、公安部
+_LABEL = re.compile(r"^(?:责任|牵头|负责|承办|主责)(?:单位|部门)[:：]\s*")
+_TRAILING_LABEL = re.compile(r"(?:(?<=[。；;])|^)((?:责任|牵头|负责|承办|主责)(?:单位|部门)[:：][^。；;（）]{2,200}?)[。；;]?$")
+
+
 def split_clause(task_text: str) -> tuple[str, Clause, str]:
     """Split a task into (text without clause, clause, text after the clause)."""
     group = _last_assignment_group(task_text)
     if group is None:
-        return task_text.strip(), NO_CLAUSE, ""
+        labelled = _TRAILING_LABEL.search(task_text)
+        if labelled is None:
+            return task_text.strip(), NO_CLAUSE, ""
+        inner = labelled.group(1)
+        departments, form = parse_clause(inner)
+        return task_text[: labelled.start(1)].strip(), Clause(inner, departments, form), ""
     start, end = group
     inner = task_text[start + 1: end - 1]
     departments, form = parse_clause(inner)
@@ -53,22 +66,25 @@ def split_clause(task_text: str) -> tuple[str, Clause, str]:
 
 
 def _last_assignment_group(text: str) -> tuple[int, int] | None:
-    """Span of the last balanced （…） group whose content ends like an assignment."""
+    """Span of the last balanced bracketed group whose content reads like an assignment."""
     for end in range(len(text), 0, -1):
-        if text[end - 1] != "）":
+        if text[end - 1] not in _BRACKETS:
             continue
         start = _matching_open(text, end - 1)
-        if start is not None and _ASSIGNMENT.search(text[start + 1: end - 1]):
+        inner = text[start + 1: end - 1] if start is not None else ""
+        if start is not None and (_ASSIGNMENT.search(inner) or _LABEL.match(inner)):
             return start, end
     return None
 
 
 def _matching_open(text: str, close: int) -> int | None:
+    closing = text[close]
+    opening = _BRACKETS[closing]
     depth = 0
     for i in range(close, -1, -1):
-        if text[i] == "）":
+        if text[i] == closing:
             depth += 1
-        elif text[i] == "（":
+        elif text[i] == opening:
             depth -= 1
             if depth == 0:
                 return i
@@ -77,7 +93,9 @@ def _matching_open(text: str, close: int) -> int | None:
 
 def parse_clause(inner: str) -> tuple[tuple[str, ...], str | None]:
     """Department names in printed order, and the clause form."""
-    body, form = inner, None
+    labelled = _LABEL.match(inner)
+    inner = inner[labelled.end():] if labelled else inner
+    body, form = inner, "负责" if labelled else None
     if _LEAD_MARK.search(inner):
         form = "牵头"
         body = re.sub(r"(参与|配合)?(负责)?$", "", _LEAD_MARK.sub("、", inner))

@@ -32,7 +32,7 @@ _MARKER = re.compile(
 # What may follow a heading's title directly: a sub-section or a task marker.
 _NEXT_MARKER = re.compile(rf"\s*(?:[（(][{CN_DIGITS}]{{1,3}}[）)]|★?\s*(?:\d+\s*[.、）)]|[（(]\d+[）)]))")
 # A clause closing a task, right before a marker: `…（知识产权局负责）1002.`
-_CLAUSE_END = re.compile(r"(?:负责|牵头|参与|配合)[）)]\s*$")
+_CLAUSE_END = re.compile(r"(?:负责|牵头|参与|配合)[）)】\]]\s*$")
 _GAP_AFTER_CLAUSE = 5  # a skip this small after a clause is a gap the quality gate reports, not running text
 _TITLE_MAX = 40  # longest section title seen is about 20 characters; a longer run is prose
 _SENTENCE_END = "。；！？）”》"

@@ -93,3 +93,11 @@ def test_undecodable_utf8_with_bom_is_refused():
 def test_missing_file(tmp_path):
     with pytest.raises(PlanError, match="no such file"):
         read_source(tmp_path / "nope.txt")
+
+
+def test_ordered_list_items_get_the_numbers_a_browser_draws():
+    page = ("<html><body><div class='article'><p>明确2030年任务。</p><ol start='3'><li>修订专利法。</li>"
+            "<li>5.已有编号的项。</li><li>加强执法。</li></ol></div></body></html>")
+    text = read_bytes("plan.html", "test", page.encode("utf-8")).text
+    # trafilatura marks list items `- `, which the parser's Markdown cleaning drops
+    assert text.split("\n") == ["明确2030年任务。", "- 3.修订专利法。", "- 5.已有编号的项。", "- 5.加强执法。"]

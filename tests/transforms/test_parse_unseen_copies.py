@@ -316,3 +316,53 @@ def test_word_copy_numbered_by_automatic_lists(originals, name):
     copy = parse_plan(read_bytes(name.split(".")[0] + ".docx", "test", as_auto_numbered_docx(source.text)))
     assert tasks_of(copy) == tasks_of(original)
     assert [(s.path, s.title) for s in copy.sections] == [(s.path, s.title) for s in original.sections]
+
+
+def as_ordered_lists(text: str) -> bytes:
+    """Tasks as <ol start=N><li> items, one list per run of tasks: the browser draws the numbers."""
+    from html import escape
+
+    parts, first = [], None
+    for line in (line.strip() for line in text.split("\n") if line.strip()):
+        if match := _NUMBERED_TASK.match(line):
+            if first is None:
+                first = match.group(1)
+                parts.append(f"<ol start='{first}'>")
+            parts.append(f"<li>{escape(match.group(2))}</li>")
+            continue
+        if first is not None:
+            parts.append("</ol>")
+            first = None
+        parts.append(f"<p>{escape(line.lstrip('# '))}</p>")
+    body = "".join(parts) + ("</ol>" if first is not None else "")
+    return f"<html><head><meta charset='utf-8'></head><body><div class='article'>{body}</div></body></html>".encode()
+
+
+@pytest.mark.parametrize("name", ["2020.gov.md", "2016.showlaw.txt"])
+def test_tasks_as_html_ordered_list_items(originals, name):
+    # before: "no numbered tasks found": trafilatura gives an <li> as `- item`, without its number
+    source, original = originals[name]
+    copy = parse_plan(read_bytes(name.split(".")[0] + ".html", "test", as_ordered_lists(source.text)))
+    assert tasks_of(copy) == tasks_of(original)
+
+
+@pytest.mark.parametrize("printed", [
+    "【{names}{suffix}】",  # before: no clause in any task (only （…） was read)
+    "[{names}{suffix}]",
+    "（责任单位：{names}）",  # before: no clause; the label form of a task-division table
+    "\n责任单位：{names}",  # before: no clause; the label on its own line after the task
+])
+def test_clause_bracket_and_label_forms(originals, printed):
+    source, original = originals["2016.showlaw.txt"]
+    labelled = "责任单位" in printed
+
+    def reprint(match: re.Match) -> str:
+        suffix = match.group(2)
+        return printed.format(names=match.group(1), suffix="" if labelled else suffix)
+
+    text = re.sub(r"[（(]([^（）()]*?)(按职责分别负责|负责)[)）]\s*$", reprint, source.text, flags=re.M)
+    copy = parse_variant(text, "2016.showlaw.txt")
+    assert [(t.task_key, t.text, t.departments) for t in copy.tasks] == \
+        [(t.task_key, t.text, t.departments) for t in original.tasks]
+    if not labelled:
+        assert [t.clause_form for t in copy.tasks] == [t.clause_form for t in original.tasks]
