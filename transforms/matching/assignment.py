@@ -48,7 +48,8 @@ def decide_links(scored, confirmed: pd.DataFrame, spec) -> Pairs:
     chosen["status"] = np.where(chosen["score"] >= decision["threshold"], "auto", "review").astype(object)
     chosen["role"] = np.full(len(chosen["left"]), "primary", dtype=object)
     primaries = concat([_labelled(take(pairs, fixed), "confirmed", "primary"), chosen])
-    return _whole_rows(scored, concat([primaries, split_and_merge_parts(pairs, primaries, decision)]))
+    parts, kept = split_and_merge_parts(pairs, primaries, decision)
+    return _whole_rows(scored, concat([take(primaries, np.flatnonzero(kept)), parts]))
 
 
 def _whole_rows(scored: Pairs, decided: Pairs) -> Pairs:
@@ -163,20 +164,45 @@ def _logit(probability) -> np.ndarray:
     return np.log2(p / (1 - p))
 
 
-def split_and_merge_parts(scored: Pairs, primaries: Pairs, decision) -> Pairs:
+def split_and_merge_parts(scored: Pairs, primaries: Pairs, decision) -> tuple[Pairs, np.ndarray]:
     """Second partners of linked tasks: split parts (later task inside the earlier one)
-    and merge parts (earlier task inside the later one). Each part joins once."""
+    and merge parts (earlier task inside the later one). Each part joins once. Returns the
+    parts and, per primary, whether it stays.
+
+    A part may be a task the one-to-one assignment gave another partner: the assignment saw
+    the linked task as taken, so the part's pair looked explained away and a weaker pair (often
+    a new task borrowing one clause) won. A part's posterior is reckoned with the linked task
+    free (score_row, score_col), and clearing the threshold so leaves every other pair of the
+    part's task at most 1 − threshold: the part joins and that automatic link is dropped
+    (a confirmed one never is)."""
     linked = primaries["status"] != "review"
+    replaceable = primaries["status"] != "confirmed"
     left, right = scored["left"], scored["right"]
+    is_primary = np.isin(_keys(left, right), _keys(primaries["left"], primaries["right"]))
     # A part competes with its sibling on one side only: a split part has one parent
     # (row posterior), a merge part one child (column posterior).
     threshold, containment = decision["threshold"], decision["part_containment"]
-    splits = (~np.isin(right, primaries["right"]) & (scored["score_row"] >= threshold)
-              & np.isin(left, primaries["left"][linked]) & (scored["right_in_left"] >= containment))
-    merges = (~np.isin(left, primaries["left"]) & (scored["score_col"] >= threshold)
-              & np.isin(right, primaries["right"][linked]) & (scored["left_in_right"] >= containment))
-    return concat([_labelled(take(scored, _best_per(right, scored["score_row"], splits)), "auto", "split"),
-                   _labelled(take(scored, _best_per(left, scored["score_col"], merges)), "auto", "merge")])
+    splits = (~is_primary & _free(right, primaries["right"], replaceable) & (scored["score_row"] >= threshold)
+              & (scored["right_in_left"] >= containment))
+    merges = (~is_primary & _free(left, primaries["left"], replaceable) & (scored["score_col"] >= threshold)
+              & (scored["left_in_right"] >= containment))
+    anchored = linked
+    # A part needs the link of its linked task to stay: once more without the links parts dropped
+    # (it drops a subset of them, so every part left keeps its anchor).
+    for _ in range(2):
+        split_rows = _best_per(right, scored["score_row"], splits & np.isin(left, primaries["left"][anchored]))
+        merge_rows = _best_per(left, scored["score_col"], merges & np.isin(right, primaries["right"][anchored]))
+        dropped = np.isin(primaries["right"], right[split_rows]) | np.isin(primaries["left"], left[merge_rows])
+        if not (dropped & anchored).any():
+            break
+        anchored = linked & ~dropped
+    return concat([_labelled(take(scored, split_rows), "auto", "split"),
+                   _labelled(take(scored, merge_rows), "auto", "merge")]), ~dropped
+
+
+def _free(task: np.ndarray, primary_task: np.ndarray, replaceable: np.ndarray) -> np.ndarray:
+    """Per pair: its task has no primary link, or only one a part may replace."""
+    return ~np.isin(task, primary_task[~replaceable])
 
 
 def _best_per(owner: np.ndarray, score: np.ndarray, mask: np.ndarray) -> np.ndarray:

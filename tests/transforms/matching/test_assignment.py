@@ -81,3 +81,41 @@ def test_a_confirmed_pair_is_linked_whatever_its_score_and_frees_no_one_else():
 def test_context_alone_never_makes_a_link():
     """Same section, place and departments but no shared text or document: not even for review."""
     assert decided([(0, 10, 0.95, 0.0, 0.0)], text_overlap=0.0) == {}
+
+
+def _with_side_scores(rows, side_scores):
+    """`scored(rows)` with (score_row, score_col) set per (left, right) as a one-to-one run leaves them."""
+    frame = scored(rows)
+    for (left, right), (row, col) in side_scores.items():
+        at = (frame["left"] == left) & (frame["right"] == right)
+        frame.loc[at, ["score_row", "score_col"]] = [row, col]
+    return frame
+
+
+def _links(frame, confirmed=NO_CONFIRMED):
+    links = to_frame(decide_links(frame, confirmed, DEFAULT_SPEC))
+    return {(int(r.left), int(r.right)): (r.status, r.role) for r in links.itertuples()}
+
+
+# The synthetic series (seed 0, 100 tasks a plan) merged 0 = 持续做好稳步推动文化创意领域资源战略探索科技… and
+# 1 = 稳步推进商业秘密领域信息披露电子专业文化高校… into 10 (their two texts in one); 11 is a new task that borrows
+# 1's clause 稳步推进商业秘密领域信息披露电子专业文化高校. One-to-one, 10 is taken by 0, so 1 → 10 looked
+# explained away (score 0.005) and 1 → 11 won (0.94); with 10 free, 1's posterior of merging into it is 0.99.
+MERGE_AND_BORROWER = [(0, 10, 0.99, 0.37, 1.0), (1, 10, 0.005, 0.62, 0.97), (1, 11, 0.94, 0.45, 0.45)]
+
+
+def test_a_merge_part_replaces_the_weaker_link_the_one_to_one_assignment_gave_its_task():
+    links = _links(_with_side_scores(MERGE_AND_BORROWER, {(1, 10): (0.1, 0.99)}))
+    assert links == {(0, 10): ("auto", "primary"), (1, 10): ("auto", "merge")}
+
+
+def test_a_split_part_replaces_the_weaker_link_the_one_to_one_assignment_gave_its_task():
+    rows = [(0, 10, 0.99, 1.0, 0.37), (0, 11, 0.005, 0.97, 0.62), (1, 11, 0.94, 0.45, 0.45)]
+    links = _links(_with_side_scores(rows, {(0, 11): (0.99, 0.1)}))
+    assert links == {(0, 10): ("auto", "primary"), (0, 11): ("auto", "split")}
+
+
+def test_a_part_never_replaces_a_confirmed_link():
+    confirmed = pd.DataFrame({"left": [1], "right": [11]})
+    links = _links(_with_side_scores(MERGE_AND_BORROWER, {(1, 10): (0.1, 0.99)}), confirmed)
+    assert links == {(0, 10): ("auto", "primary"), (1, 11): ("confirmed", "primary")}
