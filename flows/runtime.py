@@ -70,6 +70,10 @@ def run_flows(command: str, settings: RunSettings, workspace: Workspace, *, fetc
 
     started = time.perf_counter()
     prepare_location(workspace.db)  # a --db under a regular file is named as the warehouse's problem
+    if not workspace.db.exists():  # a first run always has work: the server starts while the check runs
+        from flows.server import start_early
+
+        start_early(temporary_server)
     with held_open(workspace.db):  # one connection for the whole command (its ~8 opens share it)
         return _check_then_run(command, settings, workspace, fetch_policy, temporary_server, progress, started)
 

@@ -55,6 +55,8 @@ def test_a_flow_command_starts_the_local_server_once_and_later_commands_find_it(
     assert first.returncode == 0, first.stdout + first.stderr
     assert f"started the Prefect server in the background: UI at {ui}" in first.stdout
     assert f"Prefect UI: {ui}/runs" in first.stdout
+    # spawned before the GX worker: even the first command validated in the service beside the server
+    assert service_pid(Path(env["PREFECT_HOME"])) is not None
 
     status = ipplans(env, "server", "status")
     assert status.returncode == 0 and f"{ui}: healthy (started by ipplans" in status.stdout
