@@ -16,7 +16,7 @@ from transforms import metadata as meta
 from transforms.clauses import split_clause
 from transforms.completeness import assess
 from transforms.models import ParsedPlan, PlanError, Section, SourceText, Task
-from transforms.normalize import CN_DIGITS, cn_number, traditional_share, unify_width
+from transforms.normalize import CN_DIGITS, cn_number, strip_pinyin, traditional_share, unify_width
 from transforms.textmap import NormalizedDocument, normalize_document
 
 
@@ -236,10 +236,11 @@ def _share_with_clause(text: str, elements: list[_Element]) -> float:
 def _joined(span: str) -> str:
     """A task's lines joined: Chinese text has no spaces between words, so lines join directly.
 
-    Lines were normalised one by one, so punctuation width is settled again on the joined text: a
-    bracket that a wrapped copy left alone on a line (`…负责` / `)`) had no Chinese beside it there.
+    Lines were normalised one by one, so what depends on neighbours is settled again on the joined
+    text: a bracket that a wrapped copy left alone on a line (`…负责` / `)`) had no Chinese beside it
+    there, and a pinyin gloss broken by the wrap (`高(gā` / `o)`) was no gloss on either line.
     """
-    return unify_width("".join(line.strip() for line in span.split("\n")).strip())
+    return unify_width(strip_pinyin("".join(line.strip() for line in span.split("\n")).strip()))
 
 
 def _task(doc: NormalizedDocument, element: _Element, l1: int, l2: int, position: int,

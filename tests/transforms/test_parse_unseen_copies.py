@@ -366,3 +366,13 @@ def test_clause_bracket_and_label_forms(originals, printed):
         [(t.task_key, t.text, t.departments) for t in original.tasks]
     if not labelled:
         assert [t.clause_form for t in copy.tasks] == [t.clause_form for t in original.tasks]
+
+
+def test_pinyin_glosses_broken_by_a_wrap_are_removed(originals):
+    # before: 13 department names lost and glosses such as 高（gāo） left in task text: a wrap inside
+    # `(gāo)` leaves no whole gloss on either line
+    from tests.layout_corpus import add_pinyin
+
+    source, original = originals["2020.gov.md"]
+    copy = parse_variant(wrap_like_a_pdf(add_pinyin(source.text, "()"), 30, page_lines=20), "2020.gov.md")
+    assert tasks_of(copy) == tasks_of(original)
