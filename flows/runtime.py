@@ -63,7 +63,8 @@ class NothingNew:
 def run_flows(command: str, settings: RunSettings, workspace: Workspace, *, fetch_policy=None,
               temporary_server: bool = False, progress: Progress = SILENT):
     """The quick check, then (when there is work) the jobs: the pipeline flow for `run`, the ingest
-    flow (with its link subflow) for `ingest`. Returns the PipelineSummary (also of a run that failed) or NothingNew."""
+    flow (with its link subflow) for `ingest`. Returns the PipelineSummary (also of a run that failed)
+    or NothingNew."""
     import time
 
     from warehouse.connection import held_open, prepare_location
