@@ -1,4 +1,4 @@
-"""Documents built in the tests that need them: a PDF whose text layer holds Chinese text.
+"""Documents built in the tests that need them: PDFs, one whose text layer holds Chinese text.
 
 Real plan PDFs cannot be bundled, and no PDF writer is a dependency; this builds a small valid PDF
 by hand whose text layer gives back exactly the lines it was given, so `pypdf` reads it the way it
@@ -34,7 +34,13 @@ def build_cjk_pdf(pages: list[list[str]]) -> bytes:
                        f"/Contents {len(objects)} 0 R >>".encode())
         kids.append(f"{len(objects)} 0 R")
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
-    out = bytearray(b"%PDF-1.7\n")
+    return pdf_file(objects, version=b"1.7")
+
+
+def pdf_file(objects: list[bytes], version: bytes = b"1.4") -> bytes:
+    """The bytes of a PDF holding these objects (numbered from 1, the first the catalogue), with the
+    cross-reference table a reader needs to find them."""
+    out = bytearray(b"%PDF-" + version + b"\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
