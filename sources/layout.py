@@ -11,7 +11,9 @@ whose columns say what they hold (or whose first cell is a task number) becomes 
 Pages. A PDF's text layer (and pdftotext's output, pages separated by form feeds) prints on every
 page a running header or footer and a page number — `2020年推进计划`, `— 3 —`, a browser's date, address
 and `1/12` — between the lines of whatever task the page breaks. A line at the top or bottom of a page
-whose shape (its digits aside) recurs at the edge of many pages is page furniture, not the plan's text.
+whose shape (its digits aside) recurs at the edge of most pages (of three or more) is page furniture,
+not the plan's text — unless it is the plan's own text: a department clause's end or a task or section
+marker is never furniture, and the first copy of a heading a running header repeats is the title.
 
 Pure functions, no I/O.
 """
@@ -111,29 +113,66 @@ def _clause(lead: str, co: str) -> str:
 # Page furniture ------------------------------------------------------------------------------------
 
 _EDGE_LINES = 3  # a page's furniture is among its first and last three lines (a header may take two)
-_FURNITURE_SHARE = 0.5  # of the pages (at least two) whose edges show the same line shape
+# Recurrence means something only over enough pages: on two pages a department clause wrapped onto
+# its own line, or a section title, can sit at both pages' edges by chance.
+_MIN_PAGES = 3
+_FURNITURE_SHARE = 0.5  # a furniture shape sits at the edges of more than this share of the pages
+
+# Lines that are the plan's own text, never furniture however often they recur at page edges: the end
+# of a department clause (`（知识产权局负责）`, `…按职责分别负责)`), and task or section markers.
+_CLAUSE_END = re.compile(r"(?:负责|牵头|参与|配合)\s*[）)]\s*[。；;，,]?$")
+_MARKER = re.compile(r"^[#\s]*(?:\d{1,4}\s*[.、．)）](?!\d)|[一二三四五六七八九十]{1,3}\s*、|[（(][一二三四五六七八九十]{1,3}[）)])")
+# A heading naming the plan or its notice. A running header may repeat it on every page; its first
+# copy is the document's title (the year is read from it), only the later copies are furniture.
+_HEADING = re.compile(r"^[#\s]*(?:\d{4}(?:\s*[—–\-－]\s*\d{4})?年)?[\u4e00-\u9fff“”《》（）()、]{4,80}(?:计划|通知)》?$")
 
 
 def join_pages(pages: list[str]) -> str:
     """The pages' text joined by line breaks, without the running headers, footers and page numbers
-    that recur at the pages' edges."""
-    page_lines = [[line for line in page.split("\n") if line.strip()] for page in pages]
+    that recur at the pages' edges. Blank lines inside a page are kept (they end paragraphs); those at
+    a page's edges are the page's margins, as the break between two pages is no paragraph end."""
+    page_lines = [page.split("\n") for page in pages]
     furniture = _furniture_shapes(page_lines)
+    headings_kept: set[str] = set()
     kept: list[str] = []
     for lines in page_lines:
-        edge = set(range(min(_EDGE_LINES, len(lines)))) | set(range(max(0, len(lines) - _EDGE_LINES), len(lines)))
-        kept += [line for i, line in enumerate(lines) if not (i in edge and _shape(line) in furniture)]
+        edge = set(_edge_indices(lines))
+        page = []
+        for i, line in enumerate(lines):
+            shape = _shape(line)
+            if i in edge and shape in furniture and _is_furniture(line):
+                if not _HEADING.fullmatch(line.strip()) or shape in headings_kept:
+                    continue
+                headings_kept.add(shape)  # the title itself, which the later pages' header repeats
+            page.append(line)
+        kept += _without_edge_blanks(page)
     return "\n".join(kept)
 
 
+def _edge_indices(lines: list[str]) -> list[int]:
+    """The indices of a page's first and last few non-blank lines."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]
+
+
+def _is_furniture(line: str) -> bool:
+    text = line.strip()
+    return not (_CLAUSE_END.search(text) or _MARKER.match(text))
+
+
+def _without_edge_blanks(lines: list[str]) -> list[str]:
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return lines[filled[0]: filled[-1] + 1] if filled else []
+
+
 def _furniture_shapes(page_lines: list[list[str]]) -> set[str]:
+    if len(page_lines) < _MIN_PAGES:
+        return set()
     pages_with: dict[str, int] = {}
     for lines in page_lines:
-        edges = {_shape(line) for line in (*lines[:_EDGE_LINES], *lines[-_EDGE_LINES:])}
-        for shape in edges:
+        for shape in {_shape(lines[i]) for i in _edge_indices(lines)}:
             pages_with[shape] = pages_with.get(shape, 0) + 1
-    needed = max(2, _FURNITURE_SHARE * len(page_lines))
-    return {shape for shape, count in pages_with.items() if count >= needed}
+    return {shape for shape, count in pages_with.items() if count > _FURNITURE_SHARE * len(page_lines)}
 
 
 def _shape(line: str) -> str:

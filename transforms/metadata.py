@@ -194,15 +194,20 @@ _MIN_ADDRESSEES = 3  # the plans are sent to dozens of bodies; two short lines b
 # A name is Chinese text, optionally with one parenthesised note (中央宣传部（国家版权局）).
 _NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{2,40}(?:（[^（）]{1,30}）)?")
 _NAME_SEPARATORS = "、，,；;\n"
+# How the names of the bodies a plan is sent to end (部, 委, 院, 局, 会 …, or a bracketed note), or a
+# separator ending the line: a line ending otherwise was wrapped inside a name.
+_NAME_END = re.compile(r"(?:[部委院局会办署行协室厅社处所组心馆团府队站司）)]|[、，,；;])\s*$")
 
 
 def _split_names(text: str) -> list[str]:
     """Split on the separators outside parentheses; a name starts at its first Chinese character
     (a phone number or page chrome run into the list is not part of the first name)."""
     if any(ch in text for ch in _NAME_SEPARATORS if ch != "\n"):
-        # a list separated by marks was only wrapped where it breaks lines (a PDF breaks inside 最高
-        # 人民法院): the lines join; only a list printed one name per line is separated by its breaks
-        text = text.replace("\n", "")
+        # a list separated by marks was wrapped where it breaks lines (a PDF breaks inside 最高
+        # 人民法院): a line joins the next unless it ends a name, as each line of a list printed one
+        # name per line does (中央宣传部 / 最高人民法院、最高人民检察院 / 外交部)
+        *lines, last = text.split("\n")
+        text = "".join(line + "\n" if _NAME_END.search(line) else line for line in lines) + last
     cleaned = [re.sub(r"^[^\u4e00-\u9fff]+", "", name.strip())
                for name in split_outside_brackets(text, _NAME_SEPARATORS)]
     return [name for name in cleaned if name]

@@ -1,4 +1,5 @@
-"""Tables and page furniture turned into printed lines (sources/layout.py), on short quoted rows and pages."""
+"""Tables and page furniture turned into printed lines (sources/layout.py), on short quoted rows and pages
+and on pages cut from the 2020 plan."""
 
 from __future__ import annotations
 
@@ -45,3 +46,25 @@ def test_running_header_footer_and_page_numbers_are_dropped_at_page_edges():
 def test_a_line_on_one_page_only_is_kept():
     pages = ["明确2019年重点任务。\n一、加强保护", "1.修订专利法。（知识产权局负责）\n2.修订商标法。（司法部负责）"]
     assert join_pages(pages) == "\n".join(pages)
+
+
+@pytest.mark.parametrize("footer", [False, True])
+def test_blank_lines_inside_pages_are_kept(shared_plans, footer):
+    # before: every blank line was dropped, found furniture or not, and with them the paragraph ends
+    # and the end of the addressee list the parser reads
+    # pages break inside every twentieth line, as a PDF's do inside a paragraph
+    lines = (shared_plans / "2020.gov.md").read_text(encoding="utf-8").strip("\n").split("\n")
+    pages, page = [], []
+    for i, line in enumerate(lines):
+        if i % 20 == 19 and len(line) > 10:
+            pages.append("\n".join([*page, line[:5]]))
+            page = [line[5:]]
+        else:
+            page.append(line)
+    pages.append("\n".join(page))
+    printed = "\n".join(pages)
+    if footer:
+        pages = [f"{page}\n— {number} —" for number, page in enumerate(pages, 1)]
+    assert len(pages) >= 3
+    assert join_pages(pages) == printed
+    assert "\n\n" in join_pages(pages)

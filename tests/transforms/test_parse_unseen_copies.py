@@ -15,6 +15,7 @@ import opencc
 import pytest
 
 from sources.read import read_bytes, read_source
+from tests.document_builders import build_cjk_pdf
 from sources.registry import load_department_registry
 from transforms.clauses import parse_clause
 from transforms.normalize import unify_ideograph_forms, unify_width
@@ -232,8 +233,6 @@ def test_word_table_with_lead_and_other_bodies_in_two_columns(originals):
 # characters given as radicals in the text layer -------------------------------------------------------
 
 def as_pdf(text: str, width: int = 28, lines_per_page: int = 8) -> bytes:
-    from tests.document_builders import build_cjk_pdf
-
     lines = [chunk for line in text.translate(_AS_RADICALS).split("\n") if line.strip()
              for chunk in (line[i: i + width] for i in range(0, len(line), width))]
     body = [lines[i: i + lines_per_page] for i in range(0, len(lines), lines_per_page)]
@@ -253,6 +252,39 @@ def test_plan_printed_to_pdf_reads_like_the_original(originals, name):
     assert metadata_of(copy) == metadata_of(original)
     assert copy.complete == original.complete
 
+
+
+_IPA_CLAUSE = re.compile(r"^(.*?)([（(]知识产权局负责[）)])$")
+
+
+def test_a_department_clause_wrapped_onto_its_own_line_at_every_page_edge_is_kept(originals):
+    # before: `（知识产权局负责）`, the commonest clause, wrapped onto its own line at the foot of most
+    # pages read as a running footer and was cut from every page: those tasks lost their department
+    source, original = originals["2020.gov.md"]
+    pages, page = [], []
+    for line in (line.lstrip("# ") for line in source.text.split("\n") if line.strip()):
+        match = _IPA_CLAUSE.match(line)
+        page += [match.group(1), match.group(2)] if match else [line]
+        if match:
+            pages.append(page)
+            page = []
+    copy = parse_plan(read_bytes("plan.pdf", "test", build_cjk_pdf([*pages, page])))
+    assert len(pages) > 10
+    assert tasks_of(copy) == tasks_of(original)
+
+
+def test_a_running_header_repeating_the_title_keeps_the_title_on_page_one(originals):
+    # before: a PDF of the plan alone, the plan's title heading page 1 and repeated as the running
+    # header of every page, lost the title itself: "cannot tell which year"
+    source, original = originals["2020.gov.md"]
+    lines = [line.lstrip("# ") for line in source.text.split("\n") if line.strip()]
+    plan_alone = lines[lines.index(original.metadata.title):]
+    pages = [plan_alone[i: i + 12] for i in range(0, len(plan_alone), 12)]
+    copy = parse_plan(read_bytes("plan.pdf", "test", build_cjk_pdf(
+        [([plan_alone[0]] if number > 1 else []) + page + [f"— {number} —"] for number, page in enumerate(pages, 1)])))
+    alone = parse_plan(read_bytes("plan.txt", "test", "\n".join(plan_alone).encode("utf-8")))
+    assert (copy.metadata.title, copy.metadata.period_start) == (original.metadata.title, 2020)
+    assert tasks_of(copy) == tasks_of(alone) == tasks_of(original)
 
 # A Word copy numbered by Word's automatic numbering: no number is in the paragraphs' text ------------
 
