@@ -15,8 +15,8 @@ import opencc
 import pytest
 
 from sources.read import read_bytes, read_source
-from tests.document_builders import build_cjk_pdf
 from sources.registry import load_department_registry
+from tests.document_builders import build_cjk_pdf
 from transforms.clauses import parse_clause
 from transforms.normalize import unify_ideograph_forms, unify_width
 from transforms.parse import parse_plan
@@ -253,7 +253,6 @@ def test_plan_printed_to_pdf_reads_like_the_original(originals, name):
     assert copy.complete == original.complete
 
 
-
 _IPA_CLAUSE = re.compile(r"^(.*?)([（(]知识产权局负责[）)])$")
 
 
@@ -285,6 +284,7 @@ def test_a_running_header_repeating_the_title_keeps_the_title_on_page_one(origin
     alone = parse_plan(read_bytes("plan.txt", "test", "\n".join(plan_alone).encode("utf-8")))
     assert (copy.metadata.title, copy.metadata.period_start) == (original.metadata.title, 2020)
     assert tasks_of(copy) == tasks_of(alone) == tasks_of(original)
+
 
 # A Word copy numbered by Word's automatic numbering: no number is in the paragraphs' text ------------
 
