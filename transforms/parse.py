@@ -22,12 +22,12 @@ from transforms.textmap import NormalizedDocument, normalize_document
 
 # Section numerals are followed by 、 ， . or a space, or run straight into the title
 # (`一加强保护`); task numbers have any number of digits, never the tail of a longer number, and are
-# closed by . 、 or a half bracket `1）`; a letter or digit straight after the mark (`3.htm`, `1.5`)
-# means it is not one.
+# closed by . 、 or a half bracket `1）`; a digit or a lower-case letter straight after the mark
+# (`1.5`, a wrapped `3.htm`) means it is not one, while a task may open with an acronym (`2.WIPO…`).
 _MARKER = re.compile(
     rf"(?P<l1>(?P<l1n>[{CN_DIGITS}]{{1,3}})(?P<l1m>[、，.]|(?=[\u4e00-\u9fff“《])))"
     rf"|(?P<l2>[（(](?P<l2n>[{CN_DIGITS}]{{1,3}})[）)])"
-    r"|(?P<task>(?P<star>★[ \t]*)?(?:(?<!\d)(?P<tn>\d+)[ \t]*[.、）)](?![\dA-Za-z])|[（(](?P<tpn>\d+)[）)]))"
+    r"|(?P<task>(?P<star>★[ \t]*)?(?:(?<!\d)(?P<tn>\d+)[ \t]*[.、）)](?!\d|[a-z])|[（(](?P<tpn>\d+)[）)]))"
 )
 # What may follow a heading's title directly: a sub-section or a task marker.
 _NEXT_MARKER = re.compile(rf"\s*(?:[（(][{CN_DIGITS}]{{1,3}}[）)]|★?\s*(?:\d+\s*[.、）)]|[（(]\d+[）)]))")
@@ -65,6 +65,9 @@ class _Numbering:
     restarts: bool = False
     open_kind: str = ""  # kind of the element whose text is being read
     seen_in_run: set[int] = field(default_factory=set)
+    # Whether the plan's first task was numbered `1）`. A plan numbers its tasks in one style, and
+    # in a plan numbered `1.` a `1）` is an item inside a task (`…工作：1）修订条例；2）制定办法。`).
+    half_bracket_tasks: bool | None = None
 
 
 def parse_plan(source: SourceText, catalogue: list | None = None) -> ParsedPlan:
@@ -166,6 +169,9 @@ def _title_then_marker(text: str, element: _Element, line_end_counts: bool) -> b
 
 def _accept_task(element: _Element, state: _Numbering, at_boundary: bool, name: str,
                  after_clause: bool = False) -> bool:
+    half_bracket = _is_half_bracket(element.printed)
+    if state.half_bracket_tasks is not None and half_bracket and not state.half_bracket_tasks:
+        return False
     number = element.number
     expected = number == state.last_task + 1
     restart = number == 1 and state.heading_since_task and state.last_task > 0
@@ -185,8 +191,16 @@ def _accept_task(element: _Element, state: _Numbering, at_boundary: bool, name: 
         state.seen_in_run = set()
     state.last_task = number
     state.seen_in_run.add(number)
+    if state.half_bracket_tasks is None:
+        state.half_bracket_tasks = half_bracket
     state.heading_since_task, state.open_kind = False, "task"
     return True
+
+
+def _is_half_bracket(printed: str) -> bool:
+    """`1）` or `1)`, not `（1）`."""
+    printed = printed.lstrip("★ \t")
+    return printed.endswith(("）", ")")) and not printed.startswith(("（", "("))
 
 
 def _sections(text: str, elements: list[_Element]) -> list[Section]:
@@ -250,8 +264,7 @@ def _task(doc: NormalizedDocument, element: _Element, l1: int, l2: int, position
     trailer = "\n".join(filter(None, [trailer, *trailer_lines]))
     departments, form = clause.departments, clause.form
     section_path = ".".join(str(n) for n in (l1, l2) if n)
-    bracketed = element.printed.lstrip("★ \t").startswith(("(", "（"))
-    printed = element.printed.rstrip(".、 \t") if bracketed else element.printed.rstrip(".、）) \t")
+    printed = element.printed.rstrip(".、）) \t") if _is_half_bracket(element.printed) else element.printed.rstrip(".、 \t")
     truncated = is_last and _looks_truncated(text, clause.raw, uses_clauses)
     original = doc.original_span(element.body_start, element.body_start + len(span))
     return Task(

@@ -408,3 +408,26 @@ def test_pinyin_glosses_broken_by_a_wrap_are_removed(originals):
     source, original = originals["2020.gov.md"]
     copy = parse_variant(wrap_like_a_pdf(add_pinyin(source.text, "()"), 30, page_lines=20), "2020.gov.md")
     assert tasks_of(copy) == tasks_of(original)
+
+
+def test_a_task_may_open_with_an_acronym(originals):
+    # before: `2.WIPO…` was taken for a number run into letters, and the task fell into the notes
+    source, original = originals["2020.gov.md"]
+    text = re.sub(r"(?m)^(#*\s*)(\d+)\.\s*", lambda m: f"{m[1]}{m[2]}.WIPO" if m[2] in ("2", "3") else m[0],
+                  source.text)
+    copy = parse_variant(text, "2020.gov.md")
+    assert [t.task_no for t in copy.tasks] == list(range(1, 101))
+    assert copy.tasks[1].text.startswith("WIPO")
+    assert parse_variant(text.replace(".WIPO", "．ＷＩＰＯ"), "2020.gov.md").tasks[2].text.startswith("WIPO")
+
+
+@pytest.mark.parametrize("layout", ["；", "；\n"])
+def test_items_numbered_with_a_half_bracket_inside_a_task_of_a_plan_numbered_with_dots(originals, layout):
+    # before: `…：1）…；2）…` inside task 1 took number 2, and the real task 2 was refused as a duplicate
+    source, original = originals["2020.gov.md"]
+    first = original.tasks[0]
+    items = f"1）修订条例{layout}2）制定办法。"
+    copy = parse_variant(source.text.replace(first.original_text[:10], f"{first.original_text[:10]}：{items}", 1),
+                         "2020.gov.md")
+    assert [t.task_no for t in copy.tasks] == list(range(1, 101))
+    assert "2）制定办法" in copy.tasks[0].text
