@@ -32,7 +32,7 @@ from transforms.matching.kinds import describe_links, plan_changes
 from transforms.matching.lineage import ChainStep, assign_lineage, is_edge, open_tails
 from transforms.matching.overrides import LinkOverride, apply_overrides, parse_overrides, resolve_overrides
 from transforms.matching.pairs import Pairs, concat, make_pairs, to_frame
-from transforms.matching.scoring import Model, fit_model, one_to_one_posteriors, pair_odds
+from transforms.matching.scoring import Model, bounded_pair_prior, fit_model, one_to_one_posteriors, pair_odds
 from transforms.matching.spec import DEFAULT_SPEC
 
 __all__ = ["MatchResult", "LinkOverride", "PriorMatching", "match_plans", "parse_overrides", "calibrate",
@@ -151,7 +151,7 @@ def score_step(features: TaskFeatures, step: ChainStep, compared: Pairs, model: 
     continuity, rate = model.continuity, spec["observation"]["gap_return_rate"]
     live_tails = float(np.sum(rate ** step.skipped))
     partners = max(live_tails, len(step.later_rows), 1)
-    pair_prior = np.clip(continuity * rate ** compared["complete_plans_skipped"] / partners, 1e-12, 0.5)
+    pair_prior = bounded_pair_prior(continuity * rate ** compared["complete_plans_skipped"] / partners)
     cap = spec["prior"]["max_mass"]
     row_mass = min(continuity * live_tails / partners, cap)
     col_mass = np.minimum(pair_prior * len(step.later_rows), cap)

@@ -71,7 +71,7 @@ def fit_model(sample, candidates, sizes: tuple[np.ndarray, np.ndarray, np.ndarra
     # a few rounds of belief propagation per iteration, each starting from the last messages
     em_settings = {**spec["decision"], "one_to_one_rounds": settings["em_one_to_one_rounds"]}
     for _ in range(settings["em_iterations"]):
-        pair_prior = np.clip(model.continuity * share, 1e-12, 0.5)
+        pair_prior = bounded_pair_prior(model.continuity * share)
         odds = pair_odds(model.evidence(candidates), pair_prior, np.minimum(pair_prior * n_earlier, cap),
                          np.minimum(pair_prior * n_drawn, cap))
         posterior = one_to_one_posteriors(odds, candidates["left"], candidates["right"], em_settings, messages)
@@ -97,8 +97,15 @@ def _continuity(p: np.ndarray, possible_links: float, spec) -> float:
 
 
 def _pair_posterior(evidence: np.ndarray, prior: np.ndarray) -> np.ndarray:
-    prior = np.clip(prior, 1e-12, 0.5)
+    prior = bounded_pair_prior(prior)
     return 1.0 / (1.0 + np.exp2(-np.clip(evidence + np.log2(prior / (1 - prior)), -60, 60)))
+
+
+def bounded_pair_prior(prior) -> np.ndarray:
+    """A pair's prior kept inside (0, 0.5]: above 0 so that its log-odds are finite, and at most even
+    odds, as no pair is a link more likely than not before its evidence is read (numerical guards of
+    the model, not settings: the spec's priors decide the value inside)."""
+    return np.clip(prior, 1e-12, 0.5)
 
 
 def pair_odds(evidence: np.ndarray, pair_prior: np.ndarray, row_mass, col_mass) -> np.ndarray:
