@@ -10,8 +10,10 @@ leaves the warehouse as it was; with `strict`, one bad source stops the whole ba
 is written. Linking what was loaded is the `link` flow's job: with `link_changes` (as `ipplans
 ingest` and `ipplans run` call it) the ingest runs it as its subflow, once the loads are written,
 when the tasks or the curated overrides changed since the last matching — so the Prefect UI shows
-one ingest run with its link run inside. A failed link run is kept in `IngestSummary.link_error`
-(what was loaded stays loaded); the caller says so (`ipplans ingest` exits 1).
+one ingest run with its link run inside. Plans a stopped run left loaded but unlinked are linked
+there too, whatever this run loads. A failed link run fails the ingest run with `LinkFailed`, whose
+`.summary` (with `link_error`) still tells what was loaded, as that stays loaded; the caller says so
+(`ipplans ingest` exits 1).
 
 Reading and parsing are submitted to the flow's task runner, so they can run on a Dask
 cluster; loading stays in the flow's thread because DuckDB has a single writer:
@@ -45,7 +47,7 @@ from sources.registry import load_department_registry
 from transforms.models import ParsedPlan, PlanError, SourceText
 from transforms.parse import parse_plan
 from warehouse.connection import open as open_warehouse
-from warehouse.link_state import links_current
+from warehouse.link_state import links_current, unlinked_plans
 from warehouse.load import LoadResult, loaded_sha256, prepare_load, transaction, write_load
 
 
@@ -102,6 +104,14 @@ class IngestSummary:
         return any(result.status != "unchanged" for result in self.results)
 
 
+class LinkFailed(RuntimeError):
+    """The ingest's link subflow failed: the ingest run is Failed, the loads stand (`.summary`)."""
+
+    def __init__(self, summary: IngestSummary):
+        super().__init__(f"link: {summary.link_error}")
+        self.summary = summary
+
+
 read_task = task(read_source, name="read", cache_policy=NO_CACHE)
 fetch_task = task(fetch_url, name="fetch", cache_policy=NO_CACHE)
 parse_task = task(parse_plan, name="parse", cache_policy=NO_CACHE)
@@ -123,18 +133,20 @@ def ingest(locations: list[str], workspace: Workspace | None = None, strict: boo
     if link_changes and _links_due(workspace, summary):
         try:
             summary.links = link(workspace, progress=progress)
-        except Exception as exc:  # noqa: BLE001 — kept in the summary: the loads stand, the run says why
+        except Exception as exc:  # noqa: BLE001 — any cause fails the run the same way; the loads stand
             summary.link_error = str(exc)
+            raise LinkFailed(summary) from exc
     return summary
 
 
 def _links_due(workspace: Workspace, summary: IngestSummary) -> bool:
-    """After new loads; or when the last matching saw other tasks or overrides (a run stopped between
-    load and link) — healed only by a clean ingest, as a refused source leaves the warehouse as it was."""
+    """After new loads; when a plan is loaded but unlinked (a run stopped between load and link); or when
+    the last matching saw other overrides — that one healed only by a clean ingest, as a refused source
+    leaves the warehouse as it was."""
     if summary.changed:
         return True
     with open_warehouse(workspace.db, "read") as con:
-        return summary.ok and not links_current(con, workspace.overrides_text())
+        return bool(unlinked_plans(con)) or (summary.ok and not links_current(con, workspace.overrides_text()))
 
 
 def _load_sources(locations: list[str], workspace: Workspace, strict: bool, catalogue_file: str | None,

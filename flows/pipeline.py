@@ -28,8 +28,8 @@ from prefect import get_run_logger
 from prefect.context import FlowRunContext
 
 from flows.freshness import reports_current
-from flows.ingest import IngestSummary, ingest
-from flows.link import LinkSummary, link
+from flows.ingest import IngestSummary, LinkFailed, ingest
+from flows.link import LinkSummary
 from flows.parameters import flow
 from flows.progress import SILENT, Progress
 from flows.settings import RunSettings
@@ -40,7 +40,6 @@ from sources.inputs import INBOX, Input, input_records
 from warehouse.connection import WarehouseError
 from warehouse.connection import open as open_warehouse
 from warehouse.freshness import last_change
-from warehouse.link_state import unlinked_plans
 from warehouse.runs import recorded_run
 
 if TYPE_CHECKING:  # the report renderer (jinja2, transforms.reports): imported only when reports are written
@@ -126,19 +125,19 @@ def run_jobs(command: str, settings: RunSettings, workspace: Workspace, fetch_po
 
 def _ingest_and_link(summary: PipelineSummary, settings: RunSettings, workspace: Workspace,
                      fetch_policy: FetchPolicy | None, progress: Progress) -> None:
-    """Link what a stopped run left unlinked, then ingest (which links what changed, as its subflow), and
+    """Ingest, which links what changed and what a stopped run left unlinked (its link subflow), then
     file the inbox away."""
-    if _half_done(workspace):  # plans loaded by a run that stopped before its link step: link them first
-        summary.links = _step(summary, "link", link, workspace, progress=progress)
     ingest_flow = ingest if settings.dask is None else ingest.with_options(task_runner=_dask_runner(settings.dask))
-    summary.ingest = ingest_flow([item.location for item in summary.inputs], workspace, strict=settings.strict,
-                                 catalogue_file=settings.catalogue_file, fetch_policy=fetch_policy,
-                                 progress=progress, link_changes=True)
+    try:
+        summary.ingest = ingest_flow([item.location for item in summary.inputs], workspace, strict=settings.strict,
+                                     catalogue_file=settings.catalogue_file, fetch_policy=fetch_policy,
+                                     progress=progress, link_changes=True)
+    except LinkFailed as failed:  # the loads stand: the inbox is settled, the run fails at the end
+        summary.ingest = failed.summary
+        _logger().error("link step failed: %s", failed.summary.link_error)
+        summary.errors.append(str(failed))
     summary.inbox = settle_inbox(workspace, summary.inputs, summary.ingest)
-    summary.links = summary.ingest.links or summary.links
-    if summary.ingest.link_error:
-        _logger().error("link step failed: %s", summary.ingest.link_error)
-        summary.errors.append(f"link: {summary.ingest.link_error}")
+    summary.links = summary.ingest.links
 
 
 def _report_and_publish(summary: PipelineSummary, settings: RunSettings, workspace: Workspace,
@@ -182,12 +181,6 @@ def _step(summary: PipelineSummary, name: str, function, *args, **kwargs):
 def _logger():
     """The flow run's logger (seen in the Prefect UI) inside the pipeline flow; else this module's."""
     return get_run_logger() if FlowRunContext.get() else logging.getLogger(__name__)
-
-
-def _half_done(workspace: Workspace) -> bool:
-    """Whether some plan was loaded after the last matching (shown as `plans.linked = false`)."""
-    with open_warehouse(workspace.db, "read") as con:  # the run's record has written the schema
-        return bool(unlinked_plans(con))
 
 
 def _reports_due(summary: PipelineSummary, settings: RunSettings, workspace: Workspace) -> bool:

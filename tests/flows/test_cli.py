@@ -15,6 +15,7 @@ from sources.read import read_source
 from tests.conftest import warehouse_checksums
 from sources.inputs import bundled_sample
 from tests.expectations.helpers import link_files, load_files, plan_text
+from tests.flows.prefect_runs import latest_run_tree
 from transforms.parse import parse_plan
 from warehouse.connection import connect
 from warehouse.load import load_plan
@@ -181,22 +182,31 @@ def test_ingest_loads_every_shared_plan(prefect_server, db_path, shared_plans):
 
 @pytest.mark.prefect
 def test_ingest_is_one_flow_run_with_the_link_inside(prefect_server, loaded_db, shared_plans):
-    from prefect import get_client
-    from prefect.client.schemas.filters import (FlowRunFilter, FlowRunFilterParentFlowRunId,
-                                                FlowRunFilterParentTaskRunId)
-    from prefect.client.schemas.sorting import FlowRunSort
-
     result = invoke("ingest", shared_plans / "2016.showlaw.txt", "--db", loaded_db)
     assert result.exit_code == 0, result.output
     assert "links:" in result.output
-    with get_client(sync_client=True) as client:
-        [latest] = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1,
-                                         flow_run_filter=FlowRunFilter(parent_task_run_id=FlowRunFilterParentTaskRunId(is_null_=True)))
-        children = client.read_flow_runs(flow_run_filter=FlowRunFilter(
-            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[latest.id])))
-        names = {client.read_flow(run.flow_id).name for run in (latest, *children)}
-    assert names == {"ingest", "link"}
-    assert [run.state_type.value for run in children] == ["COMPLETED"]
+    assert latest_run_tree() == (("ingest", "COMPLETED"), [("link", "COMPLETED")])
+
+
+@pytest.mark.prefect
+def test_a_failed_link_fails_the_ingest_run_and_the_loads_stand(prefect_server, loaded_db, shared_plans,
+                                                                 monkeypatch):
+    import flows.link
+    from prefect import task
+
+    @task(name="match")
+    def match_that_fails(*args, **kwargs):  # the cause is beside the point: how the runs report it is
+        raise MemoryError("the matcher ran out of memory")
+
+    monkeypatch.setattr(flows.link, "match_task", match_that_fails)
+    result = invoke("ingest", shared_plans / "2016.showlaw.txt", "--db", loaded_db)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "link: the matcher ran out of memory" in result.output
+    assert latest_run_tree() == (("ingest", "FAILED"), [("link", "FAILED")])
+    con = connect(loaded_db)
+    assert con.execute("select plan_id, linked from plans order by period_start").fetchall() == \
+        [("2016", False), ("2020", True), ("2021-2022", True)]
+    con.close()
 
 
 @pytest.mark.prefect

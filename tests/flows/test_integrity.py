@@ -19,6 +19,7 @@ from sources.inputs import bundled_sample
 from tests import plan_copies
 from tests.conftest import warehouse_checksums
 from tests.expectations.helpers import copy_of, link_files, load_files, query, write
+from tests.flows.prefect_runs import latest_run_tree
 
 register_all(app)
 IPPLANS = str(Path(sys.executable).with_name("ipplans"))
@@ -136,7 +137,8 @@ def test_a_plan_loaded_but_not_linked_is_shown_failed_and_linked_by_the_next_run
     assert "plans loaded but not linked" in validated.output and "plan 2016, plan 2020" in validated.output
     refused = invoke("ingest", write(db_path.parent, "empty.txt", ""), "--db", db_path)
     assert refused.exit_code == 1 and "FAILED   empty.txt" in refused.output
-    assert _plans_linked(db_path) == ["2016,True", "2020,True"]  # the next command linked them first
+    assert _plans_linked(db_path) == ["2016,True", "2020,True"]  # the next command linked them
+    assert latest_run_tree() == (("ingest", "COMPLETED"), [("link", "COMPLETED")])  # inside its one run
     assert query(db_path, "select count(*) from task_links where from_plan = '2016' and to_plan = '2020'") != [(0,)]
     assert invoke("validate", "--db", db_path).exit_code == 0
     # a copy that changes the plan's tasks, loaded by itself, makes the plan unlinked again
